@@ -1,0 +1,58 @@
+/*
+ * arena.h - one allocation region per file processed.
+ *
+ * Contract: everything tokenscope builds for one workflow file (the loaded
+ * text, the node tree, the model, the needs, the planned insertions, the
+ * output text) is allocated from one ts_arena and freed at once with
+ * ts_arena_free(). Nothing allocated from an arena is ever freed on its own.
+ * An allocation failure aborts the process with a message: a codemod has no
+ * sensible way to go on without memory, and callers stay free of checks.
+ *
+ * Not thread-safe; each worker owns its arenas.
+ */
+#ifndef TS_ARENA_H
+#define TS_ARENA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct ts_arena_block ts_arena_block;
+
+typedef struct ts_arena {
+	ts_arena_block *head;   /* newest block first */
+	size_t used;            /* bytes handed out, for the benchmark's memory report */
+} ts_arena;
+
+/* An empty arena; allocates nothing until first used. */
+#define TS_ARENA_INIT {0, 0}
+
+void *ts_alloc(ts_arena *a, size_t size);            /* zeroed, aligned to 16 */
+void *ts_alloc_array(ts_arena *a, size_t n, size_t size); /* checks n*size overflow */
+char *ts_strndup(ts_arena *a, const char *s, size_t len); /* always NUL-terminated */
+char *ts_strdup(ts_arena *a, const char *s);
+char *ts_sprintf(ts_arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+char *ts_vsprintf(ts_arena *a, const char *fmt, va_list ap);
+
+/* Grow an array held in the arena: returns a copy with room for `want`
+ * elements (at least doubling), or `old` when it already has the room. */
+void *ts_grow(ts_arena *a, void *old, size_t *cap, size_t want, size_t size);
+
+void ts_arena_free(ts_arena *a);
+
+/* A growable byte string in an arena. */
+typedef struct ts_buf {
+	ts_arena *arena;
+	char *data;
+	size_t len, cap;
+} ts_buf;
+
+void ts_buf_init(ts_buf *b, ts_arena *a);
+void ts_buf_add(ts_buf *b, const char *s, size_t len);
+void ts_buf_adds(ts_buf *b, const char *s);
+void ts_buf_addf(ts_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* NUL-terminates and returns data (never NULL). */
+char *ts_buf_cstr(ts_buf *b);
+
+#endif
