@@ -1,0 +1,387 @@
+/*
+ * parse.c - libfyaml events to a ts_node tree (see parse.h).
+ *
+ * Mark semantics of libfyaml 0.7.12 that shape this file (verified in
+ * ../shared/reference/libfyaml-notes.md):
+ *  - a block mapping's end event sits at the NEXT token, past comments and
+ *    blank lines, so a collection's end is taken from its last child;
+ *  - quoted scalars and aliases are marked without their quote or sigil;
+ *  - a | or > scalar ends at the first non-space byte of the line after it;
+ *  - empty scalars have no marks at all.
+ */
+#include "parse.h"
+
+#include <libfyaml.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct ts_frame {
+	ts_node *node;
+	ts_node **keys, **vals;
+	size_t n, cap_k, cap_v;
+	ts_node *pending_key;   /* MAP: a key waiting for its value */
+} ts_frame;
+
+typedef struct ts_anchor {
+	const char *name;
+	ts_node *node;
+} ts_anchor;
+
+typedef struct ts_builder {
+	ts_arena *a;
+	const char *text;
+	size_t len;
+	ts_frame *stack;
+	size_t depth, max_depth;
+	size_t last_end;        /* end of the last content token seen */
+	ts_anchor *anchors;     /* open-addressing table, later wins */
+	size_t nanchors, cap_anchors;
+	ts_node *root;
+	int docs;
+	ts_error *err;
+} ts_builder;
+
+/* ------------------------------------------------------------------ */
+/* Anchors                                                             */
+
+static uint64_t ts_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static void ts_anchor_put(ts_builder *b, const char *name, ts_node *node);
+
+static void ts_anchor_rehash(ts_builder *b)
+{
+	ts_anchor *old = b->anchors;
+	size_t oldcap = b->cap_anchors;
+	b->cap_anchors = oldcap ? oldcap * 2 : 16;
+	b->anchors = ts_alloc_array(b->a, b->cap_anchors, sizeof(*b->anchors));
+	b->nanchors = 0;
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].name)
+			ts_anchor_put(b, old[i].name, old[i].node);
+}
+
+static void ts_anchor_put(ts_builder *b, const char *name, ts_node *node)
+{
+	if ((b->nanchors + 1) * 2 > b->cap_anchors)
+		ts_anchor_rehash(b);
+	size_t mask = b->cap_anchors - 1;
+	size_t i = ts_hash(name) & mask;
+	while (b->anchors[i].name && strcmp(b->anchors[i].name, name))
+		i = (i + 1) & mask;
+	if (!b->anchors[i].name)
+		b->nanchors++;
+	b->anchors[i].name = name;
+	b->anchors[i].node = node;
+}
+
+static ts_node *ts_anchor_get(const ts_builder *b, const char *name)
+{
+	if (!b->cap_anchors)
+		return NULL;
+	size_t mask = b->cap_anchors - 1;
+	for (size_t i = ts_hash(name) & mask; b->anchors[i].name; i = (i + 1) & mask)
+		if (!strcmp(b->anchors[i].name, name))
+			return b->anchors[i].node;
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Nodes                                                               */
+
+static void ts_set_pos(ts_node *n, const struct fy_mark *m, int shift)
+{
+	n->start = m->input_pos - (size_t)shift;
+	n->line = m->line + 1;
+	n->col = m->column + 1 - shift;
+	if (n->col < 1)
+		n->col = 1;
+}
+
+static const char *ts_token_text(ts_arena *a, struct fy_token *t, size_t *len)
+{
+	size_t n = 0;
+	const char *s = t ? fy_token_get_text(t, &n) : NULL;
+	*len = s ? n : 0;
+	return s ? ts_strndup(a, s, n) : "";
+}
+
+static ts_node *ts_new_node(ts_builder *b, ts_node_kind kind, struct fy_token *anchor)
+{
+	ts_node *n = ts_alloc(b->a, sizeof(*n));
+	n->kind = kind;
+	if (anchor) {
+		size_t len;
+		n->anchor = ts_token_text(b->a, anchor, &len);
+	}
+	return n;
+}
+
+static ts_node *ts_scalar(ts_builder *b, struct fy_event *ev)
+{
+	struct fy_token *t = ev->scalar.value;
+	ts_node *n = ts_new_node(b, TS_NODE_SCALAR, ev->scalar.anchor);
+	n->text = ts_token_text(b->a, t, &n->len);
+	const struct fy_mark *sm = t ? fy_token_start_mark(t) : NULL;
+	const struct fy_mark *em = t ? fy_token_end_mark(t) : NULL;
+	switch (t ? fy_token_scalar_style(t) : FYSS_PLAIN) {
+	case FYSS_SINGLE_QUOTED: n->style = TS_SINGLE_QUOTED; break;
+	case FYSS_DOUBLE_QUOTED: n->style = TS_DOUBLE_QUOTED; break;
+	case FYSS_LITERAL: n->style = TS_LITERAL; break;
+	case FYSS_FOLDED: n->style = TS_FOLDED; break;
+	default: n->style = TS_PLAIN; break;
+	}
+	if (!sm || !em) {
+		/* An empty value has no bytes: it sits where the last token ended. */
+		n->null = true;
+		n->start = n->end = b->last_end;
+		return n;
+	}
+	bool quoted = n->style == TS_SINGLE_QUOTED || n->style == TS_DOUBLE_QUOTED;
+	ts_set_pos(n, sm, quoted);
+	n->end = em->input_pos + quoted;
+	n->block_scalar_end = n->style == TS_LITERAL || n->style == TS_FOLDED;
+	return n;
+}
+
+static ts_node *ts_alias(ts_builder *b, struct fy_event *ev)
+{
+	struct fy_token *t = ev->alias.anchor;
+	ts_node *n = ts_new_node(b, TS_NODE_ALIAS, NULL);
+	n->text = ts_token_text(b->a, t, &n->len);
+	const struct fy_mark *sm = fy_token_start_mark(t);
+	const struct fy_mark *em = fy_token_end_mark(t);
+	if (sm && em) {
+		ts_set_pos(n, sm, 1);
+		n->end = em->input_pos;
+	}
+	ts_node *target = ts_anchor_get(b, n->text);
+	if (target) {
+		target->aliased = true;
+		n->target = target;
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Collections                                                         */
+
+static int ts_push(ts_builder *b, ts_node *n, struct fy_token *start)
+{
+	if (b->depth == b->max_depth)
+		return ts_fail(b->err, n->line, n->col,
+			       "nesting deeper than %zu levels", b->max_depth);
+	ts_frame *f = &b->stack[b->depth++];
+	memset(f, 0, sizeof(*f));
+	f->node = n;
+	enum fy_token_type tt = start ? fy_token_get_type(start) : FYTT_NONE;
+	n->flow = tt == FYTT_FLOW_MAPPING_START || tt == FYTT_FLOW_SEQUENCE_START;
+	const struct fy_mark *sm = start ? fy_token_start_mark(start) : NULL;
+	if (sm)
+		ts_set_pos(n, sm, 0);
+	else
+		n->start = b->last_end;
+	n->end = n->flow ? n->start + 1 : n->start;
+	return 0;
+}
+
+static int ts_cmp_keys(const void *x, const void *y)
+{
+	const ts_node *a = *(ts_node *const *)x, *b = *(ts_node *const *)y;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->text, b->text, n);
+	if (c)
+		return c;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* GitHub rejects a mapping with a repeated key; so do we, at the repeat. */
+static int ts_check_duplicates(ts_builder *b, ts_frame *f)
+{
+	if (f->n < 2)
+		return 0;
+	ts_node **k = ts_alloc_array(b->a, f->n, sizeof(*k));
+	size_t m = 0;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->keys[i]->kind == TS_NODE_SCALAR)
+			k[m++] = f->keys[i];
+	qsort(k, m, sizeof(*k), ts_cmp_keys);
+	for (size_t i = 1; i < m; i++)
+		if (k[i]->len == k[i - 1]->len &&
+		    !memcmp(k[i]->text, k[i - 1]->text, k[i]->len))
+			return ts_fail(b->err, k[i]->line, k[i]->col,
+				       "duplicate key '%.*s'", (int)(k[i]->len > 60 ? 60 : k[i]->len),
+				       k[i]->text);
+	return 0;
+}
+
+static int ts_pop(ts_builder *b, struct fy_token *end)
+{
+	ts_frame *f = &b->stack[--b->depth];
+	ts_node *n = f->node;
+	n->n = f->n;
+	n->keys = f->keys;
+	n->vals = f->vals;
+	if (n->kind == TS_NODE_MAP && ts_check_duplicates(b, f) < 0)
+		return -1;
+	if (n->flow) {
+		const struct fy_mark *m = end ? fy_token_start_mark(end) : NULL;
+		n->close = m ? m->input_pos : b->last_end;
+		n->end = n->close + 1;
+		b->last_end = n->end;
+	} else if (f->n) {
+		const ts_node *last = f->vals[f->n - 1];
+		n->end = last->end;
+		n->block_scalar_end = last->block_scalar_end;
+		if (n->kind == TS_NODE_MAP && f->keys[f->n - 1]->end > n->end)
+			n->end = f->keys[f->n - 1]->end;
+	}
+	if (n->anchor)
+		ts_anchor_put(b, n->anchor, n);
+	return 0;
+}
+
+/* Adds a finished node to the open collection (or makes it the root). */
+static void ts_attach(ts_builder *b, ts_node *n)
+{
+	if (!b->depth) {
+		b->root = n;
+		return;
+	}
+	ts_frame *f = &b->stack[b->depth - 1];
+	if (f->node->kind == TS_NODE_MAP && !f->pending_key) {
+		f->pending_key = n;
+		if (n->kind == TS_NODE_SCALAR && n->len == 2 && !memcmp(n->text, "<<", 2) &&
+		    n->style == TS_PLAIN)
+			f->node->merge = true;
+		return;
+	}
+	f->vals = ts_grow(b->a, f->vals, &f->cap_v, f->n + 1, sizeof(*f->vals));
+	if (f->node->kind == TS_NODE_MAP) {
+		f->keys = ts_grow(b->a, f->keys, &f->cap_k, f->n + 1, sizeof(*f->keys));
+		f->keys[f->n] = f->pending_key;
+		f->pending_key = NULL;
+	}
+	f->vals[f->n++] = n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Events                                                              */
+
+static int ts_on_document(ts_builder *b, struct fy_event *ev)
+{
+	if (++b->docs == 1)
+		return 0;
+	struct fy_token *t = ev->document_start.document_start;
+	const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+	return ts_fail(b->err, m ? m->line + 1 : 0, m ? m->column + 1 : 0,
+		       "a second YAML document: a workflow file holds one");
+}
+
+static int ts_on_event(ts_builder *b, struct fy_event *ev)
+{
+	ts_node *n;
+	switch (ev->type) {
+	case FYET_DOCUMENT_START:
+		return ts_on_document(b, ev);
+	case FYET_SCALAR:
+		n = ts_scalar(b, ev);
+		if (!n->null)
+			b->last_end = n->end;
+		if (n->anchor)
+			ts_anchor_put(b, n->anchor, n);
+		ts_attach(b, n);
+		return 0;
+	case FYET_ALIAS:
+		n = ts_alias(b, ev);
+		if (!n->target)
+			return ts_fail(b->err, n->line, n->col, "alias *%s names no anchor",
+				       n->text);
+		b->last_end = n->end;
+		ts_attach(b, n);
+		return 0;
+	case FYET_MAPPING_START:
+		n = ts_new_node(b, TS_NODE_MAP, ev->mapping_start.anchor);
+		return ts_push(b, n, ev->mapping_start.mapping_start);
+	case FYET_SEQUENCE_START:
+		n = ts_new_node(b, TS_NODE_SEQ, ev->sequence_start.anchor);
+		return ts_push(b, n, ev->sequence_start.sequence_start);
+	case FYET_MAPPING_END:
+	case FYET_SEQUENCE_END:
+		n = b->stack[b->depth - 1].node;
+		if (ts_pop(b, ev->type == FYET_MAPPING_END ? ev->mapping_end.mapping_end
+							   : ev->sequence_end.sequence_end) < 0)
+			return -1;
+		ts_attach(b, n);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* libfyaml's first collected error, as file:line:col. */
+static int ts_diag_error(struct fy_diag *diag, ts_error *err)
+{
+	void *it = NULL;
+	struct fy_diag_error *e;
+	while ((e = fy_diag_errors_iterate(diag, &it)))
+		if (e->type >= FYET_ERROR)
+			return ts_fail(err, e->line, e->column, "invalid YAML: %s", e->msg);
+	return ts_fail(err, 0, 0, "invalid YAML");
+}
+
+static struct fy_parser *ts_parser_new(struct fy_diag **diag)
+{
+	struct fy_diag_cfg dc;
+	fy_diag_cfg_default(&dc);
+	dc.fp = NULL;
+	dc.colorize = false;
+	*diag = fy_diag_create(&dc);
+	if (!*diag)
+		return NULL;
+	fy_diag_set_collect_errors(*diag, true);
+	struct fy_parse_cfg cfg = {
+		.flags = FYPCF_QUIET | FYPCF_SLOPPY_FLOW_INDENTATION,
+		.diag = *diag,
+	};
+	return fy_parser_create(&cfg);
+}
+
+int ts_parse(ts_arena *a, const char *text, size_t len,
+	     const ts_parse_opts *opts, const ts_node **root, ts_error *err)
+{
+	ts_builder b = {.a = a, .text = text, .len = len, .err = err};
+	b.max_depth = opts && opts->max_depth ? opts->max_depth : 64;
+	b.stack = ts_alloc_array(a, b.max_depth, sizeof(*b.stack));
+	struct fy_diag *diag = NULL;
+	struct fy_parser *fyp = ts_parser_new(&diag);
+	if (!fyp || fy_parser_set_string(fyp, text, len) != 0) {
+		if (fyp)
+			fy_parser_destroy(fyp);
+		if (diag)
+			fy_diag_destroy(diag);
+		return ts_fail(err, 0, 0, "cannot start the YAML parser");
+	}
+	int rc = 0;
+	struct fy_event *ev;
+	while (rc == 0 && (ev = fy_parser_parse(fyp))) {
+		rc = ts_on_event(&b, ev);
+		fy_parser_event_free(fyp, ev);
+	}
+	if (rc == 0 && fy_parser_get_stream_error(fyp))
+		rc = ts_diag_error(diag, err);
+	if (rc == 0 && !b.root)
+		rc = ts_fail(err, 0, 0, "empty document: no workflow in it");
+	fy_parser_destroy(fyp);
+	fy_diag_destroy(diag);
+	*root = rc == 0 ? b.root : NULL;
+	return rc;
+}

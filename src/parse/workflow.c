@@ -1,0 +1,165 @@
+/*
+ * workflow.c - the workflow and composite-action views over a parsed tree
+ * (see parse.h): which jobs there are, which keys each has, and why a job
+ * must not be edited.
+ */
+#include "parse.h"
+
+#include <string.h>
+
+enum { TS_DEREF_LIMIT = 64 };
+
+const ts_node *ts_node_deref(const ts_node *n)
+{
+	for (int i = 0; n && n->kind == TS_NODE_ALIAS && i < TS_DEREF_LIMIT; i++)
+		n = n->target;
+	return n && n->kind == TS_NODE_ALIAS ? NULL : n;
+}
+
+bool ts_node_is(const ts_node *n, const char *text)
+{
+	n = ts_node_deref(n);
+	return n && n->kind == TS_NODE_SCALAR && ts_streq(n->text, n->len, text);
+}
+
+const char *ts_node_str(const ts_node *n)
+{
+	n = ts_node_deref(n);
+	return n && n->kind == TS_NODE_SCALAR ? n->text : NULL;
+}
+
+static ts_pair ts_map_pair(const ts_node *map, const char *name)
+{
+	ts_pair p = {NULL, NULL};
+	map = ts_node_deref(map);
+	if (!map || map->kind != TS_NODE_MAP)
+		return p;
+	for (size_t i = 0; i < map->n; i++)
+		if (ts_node_is(map->keys[i], name)) {
+			p.key = map->keys[i];
+			p.value = map->vals[i];
+		}
+	return p;
+}
+
+const ts_node *ts_map_get(const ts_node *map, const char *name)
+{
+	return ts_node_deref(ts_map_pair(map, name).value);
+}
+
+static void ts_read_step(const ts_node *node, int index, ts_step *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->node = ts_node_deref(node);
+	s->index = index;
+	s->id = ts_map_get(node, "id");
+	s->name = ts_map_get(node, "name");
+	s->uses = ts_map_get(node, "uses");
+	s->with = ts_map_get(node, "with");
+	s->run = ts_map_get(node, "run");
+	s->shell = ts_map_get(node, "shell");
+	s->env = ts_map_get(node, "env");
+	s->working_dir = ts_map_get(node, "working-directory");
+}
+
+static ts_step *ts_read_steps(ts_arena *a, const ts_node *seq, size_t *n)
+{
+	seq = ts_node_deref(seq);
+	*n = 0;
+	if (!seq || seq->kind != TS_NODE_SEQ || seq->n == 0)
+		return NULL;
+	ts_step *v = ts_alloc_array(a, seq->n, sizeof(*v));
+	for (size_t i = 0; i < seq->n; i++)
+		ts_read_step(seq->vals[i], (int)i, &v[i]);
+	*n = seq->n;
+	return v;
+}
+
+/* Why inserting into this job would be unsafe, or NULL. An alias job shares
+ * its mapping with the anchor; a merge key brings keys we cannot see; an
+ * anchored job that is aliased elsewhere would change the alias too. */
+static const char *ts_job_skip(const ts_node *key, const ts_node *value)
+{
+	if (value && value->kind == TS_NODE_ALIAS)
+		return "the job is an alias of another node; editing it would edit the anchor";
+	const ts_node *v = ts_node_deref(value);
+	if (!v || (v->kind == TS_NODE_SCALAR && v->null))
+		return "the job is empty";
+	if (v->kind != TS_NODE_MAP)
+		return "the job is not a mapping";
+	if (v->merge)
+		return "the job uses a `<<` merge key, which GitHub does not accept";
+	if (v->aliased)
+		return "the job is anchored and reused by an alias elsewhere";
+	if (key->kind != TS_NODE_SCALAR)
+		return "the job key is not a plain name";
+	return NULL;
+}
+
+static void ts_read_job(ts_arena *a, const ts_node *key, const ts_node *value,
+			ts_job *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->key = key;
+	j->id = key->kind == TS_NODE_SCALAR ? key->text : "?";
+	j->skip = ts_job_skip(key, value);
+	j->value = ts_node_deref(value);
+	if (!j->value || j->value->kind != TS_NODE_MAP)
+		return;
+	j->permissions = ts_map_pair(j->value, "permissions");
+	j->runs_on = ts_map_pair(j->value, "runs-on");
+	j->steps = ts_map_pair(j->value, "steps");
+	j->uses = ts_map_pair(j->value, "uses");
+	j->with = ts_map_pair(j->value, "with");
+	j->secrets = ts_map_pair(j->value, "secrets");
+	j->env = ts_map_pair(j->value, "env");
+	j->container = ts_map_pair(j->value, "container");
+	j->services = ts_map_pair(j->value, "services");
+	j->defaults = ts_map_pair(j->value, "defaults");
+	j->name = ts_map_pair(j->value, "name");
+	j->stepv = ts_read_steps(a, j->steps.value, &j->nsteps);
+}
+
+int ts_workflow_read(ts_arena *a, const ts_node *root, ts_workflow *out,
+		     ts_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->root = root;
+	if (!root || root->kind != TS_NODE_MAP)
+		return ts_fail(err, root ? root->line : 0, root ? root->col : 0,
+			       "not a workflow: the top level is not a mapping");
+	out->permissions = ts_map_pair(root, "permissions");
+	out->on = ts_map_pair(root, "on");
+	out->env = ts_map_pair(root, "env");
+	out->jobs = ts_map_pair(root, "jobs");
+	out->defaults = ts_map_pair(root, "defaults");
+	out->name = ts_map_pair(root, "name");
+	if (!out->jobs.key)
+		return ts_fail(err, root->line, root->col,
+			       "not a workflow: no top-level `jobs:`");
+	const ts_node *jobs = ts_node_deref(out->jobs.value);
+	if (!jobs || jobs->kind != TS_NODE_MAP)
+		return 0;   /* `jobs:` empty or odd: nothing to edit */
+	out->jobv = ts_alloc_array(a, jobs->n ? jobs->n : 1, sizeof(*out->jobv));
+	for (size_t i = 0; i < jobs->n; i++)
+		ts_read_job(a, jobs->keys[i], jobs->vals[i], &out->jobv[i]);
+	out->njobs = jobs->n;
+	return 0;
+}
+
+int ts_action_read(ts_arena *a, const ts_node *root, ts_action_file *out,
+		   ts_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->root = root;
+	if (!root || root->kind != TS_NODE_MAP)
+		return ts_fail(err, root ? root->line : 0, root ? root->col : 0,
+			       "not an action: the top level is not a mapping");
+	out->inputs = ts_map_get(root, "inputs");
+	const ts_node *runs = ts_map_get(root, "runs");
+	if (!runs)
+		return ts_fail(err, root->line, root->col, "not an action: no `runs:`");
+	out->using = ts_node_str(ts_map_get(runs, "using"));
+	out->stepv = ts_read_steps(a, ts_map_get(runs, "steps"), &out->nsteps);
+	return 0;
+}
