@@ -1,0 +1,240 @@
+/*
+ * expr.c - see expr.h. This is not an expression engine: it classifies the
+ * few forms that decide where the token goes, and calls everything else
+ * UNKNOWN so that callers never mistake "could not tell" for "no token".
+ */
+#include "expr.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+static bool ts_is_ident(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-';
+}
+
+static void ts_trim(const char **s, size_t *len)
+{
+	while (*len && isspace((unsigned char)**s)) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len && isspace((unsigned char)(*s)[*len - 1]))
+		(*len)--;
+}
+
+/* Case-insensitive search for `word` as a whole dotted identifier. */
+static bool ts_has_ref(const char *s, size_t len, const char *word)
+{
+	size_t wl = strlen(word);
+	for (size_t i = 0; i + wl <= len; i++) {
+		if (strncasecmp(s + i, word, wl))
+			continue;
+		bool left = i == 0 || (!ts_is_ident(s[i - 1]) && s[i - 1] != '.');
+		bool right = i + wl == len || !ts_is_ident(s[i + wl]);
+		if (left && right)
+			return true;
+	}
+	return false;
+}
+
+static bool ts_mentions_token(const char *s, size_t len)
+{
+	return ts_has_ref(s, len, "secrets.GITHUB_TOKEN") ||
+	       ts_has_ref(s, len, "github.token") ||
+	       ts_has_ref(s, len, "secrets['GITHUB_TOKEN']") ||
+	       ts_has_ref(s, len, "secrets[\"GITHUB_TOKEN\"]");
+}
+
+const ts_var *ts_env_find(const ts_env *env, const char *name, size_t len)
+{
+	for (; env; env = env->parent)
+		for (size_t i = env->nvars; i-- > 0;)
+			if (ts_streq(name, len, env->vars[i].name))
+				return &env->vars[i];
+	return NULL;
+}
+
+const char *ts_expr_runner_default(const char *name, size_t len)
+{
+	static const char *const pairs[][2] = {
+		{"GITHUB_API_URL", "https://api.github.com"},
+		{"GITHUB_SERVER_URL", "https://github.com"},
+		{"GITHUB_GRAPHQL_URL", "https://api.github.com/graphql"},
+		{"GITHUB_REPOSITORY", "{owner}/{repo}"},
+		{"GITHUB_REPOSITORY_OWNER", "{owner}"},
+	};
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		if (ts_streq(name, len, pairs[i][0]))
+			return pairs[i][1];
+	return NULL;
+}
+
+static ts_value ts_val(ts_val_kind k, const char *text)
+{
+	ts_value v = {k, text};
+	return v;
+}
+
+/* `github.X` values that are the same for every run of this repository. */
+static const char *ts_github_known(const char *s, size_t len)
+{
+	static const char *const pairs[][2] = {
+		{"github.api_url", "https://api.github.com"},
+		{"github.server_url", "https://github.com"},
+		{"github.graphql_url", "https://api.github.com/graphql"},
+		{"github.repository", "{owner}/{repo}"},
+		{"github.repository_owner", "{owner}"},
+	};
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		if (ts_strcaseeq(s, len, pairs[i][0]))
+			return pairs[i][1];
+	return NULL;
+}
+
+static bool ts_is_secret_step(const ts_expr_ctx *ctx, const char *s, size_t len)
+{
+	/* steps.<id>.outputs.<name> */
+	if (len < 7 || strncasecmp(s, "steps.", 6))
+		return false;
+	const char *id = s + 6;
+	const char *dot = memchr(id, '.', len - 6);
+	if (!dot || !ctx->secret_steps)
+		return false;
+	for (const char *const *p = ctx->secret_steps; *p; p++)
+		if (ts_streq(id, (size_t)(dot - id), *p))
+			return true;
+	return false;
+}
+
+/* One operand without operators: a context reference or a literal. */
+static ts_value ts_eval_atom(const ts_expr_ctx *ctx, const char *s, size_t len)
+{
+	ts_trim(&s, &len);
+	if (ts_mentions_token(s, len))
+		return ts_val(TS_VAL_GITHUB_TOKEN, ts_strndup(ctx->arena, s, len));
+	if (len >= 2 && s[0] == '\'' && s[len - 1] == '\'')
+		return ts_val(TS_VAL_TEXT, ts_strndup(ctx->arena, s + 1, len - 2));
+	if (len && (isdigit((unsigned char)s[0]) || ts_streq(s, len, "true") ||
+		    ts_streq(s, len, "false")))
+		return ts_val(TS_VAL_TEXT, ts_strndup(ctx->arena, s, len));
+	if (ts_streq(s, len, "null"))
+		return ts_val(TS_VAL_TEXT, "");
+	const char *known = ts_github_known(s, len);
+	if (known)
+		return ts_val(TS_VAL_TEXT, known);
+	if (len > 8 && !strncasecmp(s, "secrets.", 8))
+		return ts_val(TS_VAL_SECRET, ts_strndup(ctx->arena, s, len));
+	if (ts_is_secret_step(ctx, s, len))
+		return ts_val(TS_VAL_SECRET, ts_strndup(ctx->arena, s, len));
+	if (len > 7 && !strncasecmp(s, "inputs.", 7) && ctx->inputs) {
+		const ts_var *v = ts_env_find(ctx->inputs, s + 7, len - 7);
+		return v ? v->value : ts_val(TS_VAL_TEXT, "");
+	}
+	if (len > 4 && !strncasecmp(s, "env.", 4)) {
+		const ts_var *v = ts_env_find(ctx->env, s + 4, len - 4);
+		/* An env name the workflow does not set is empty, unless an
+		 * earlier step wrote it to $GITHUB_ENV, which run analysis flags. */
+		return v ? v->value : ts_val(TS_VAL_TEXT, "");
+	}
+	return ts_val(TS_VAL_UNKNOWN, ts_strndup(ctx->arena, s, len));
+}
+
+static ts_val_kind ts_worse(ts_val_kind a, ts_val_kind b)
+{
+	/* GITHUB_TOKEN dominates (the value carries it), then SECRET, then UNKNOWN. */
+	static const int rank[] = {[TS_VAL_TEXT] = 0, [TS_VAL_UNKNOWN] = 1,
+				   [TS_VAL_SECRET] = 2, [TS_VAL_GITHUB_TOKEN] = 3};
+	return rank[a] >= rank[b] ? a : b;
+}
+
+/* Splits on top-level `||` and `&&`: the value is one of the operands, so
+ * the token is present if any operand may be it. */
+static ts_value ts_eval_or(const ts_expr_ctx *ctx, const char *s, size_t len)
+{
+	size_t depth = 0, start = 0;
+	bool quote = false, split = false;
+	ts_value acc = ts_val(TS_VAL_TEXT, "");
+	for (size_t i = 0; i <= len; i++) {
+		char c = i < len ? s[i] : '\0';
+		if (quote) {
+			quote = c != '\'';
+			continue;
+		}
+		if (c == '\'')
+			quote = true;
+		else if (c == '(')
+			depth++;
+		else if (c == ')' && depth)
+			depth--;
+		bool op = i + 1 < len && depth == 0 &&
+			  ((c == '|' && s[i + 1] == '|') || (c == '&' && s[i + 1] == '&'));
+		if (!op && i < len)
+			continue;
+		ts_value v = ts_eval_atom(ctx, s + start, i - start);
+		if (!split && i == len)
+			return v;
+		split = true;
+		if (ts_worse(acc.kind, v.kind) != acc.kind)
+			acc = v;
+		start = i + 2;
+		i++;
+	}
+	/* Mixed operands are not a known text. */
+	if (acc.kind == TS_VAL_TEXT)
+		acc = ts_val(TS_VAL_UNKNOWN, ts_strndup(ctx->arena, s, len));
+	return acc;
+}
+
+ts_value ts_expr_eval(const ts_expr_ctx *ctx, const char *expr, size_t len)
+{
+	ts_trim(&expr, &len);
+	if (ts_mentions_token(expr, len))
+		return ts_val(TS_VAL_GITHUB_TOKEN, ts_strndup(ctx->arena, expr, len));
+	bool call = memchr(expr, '(', len) != NULL;
+	if (call) {
+		/* Functions (format, toJSON, ...) are not evaluated; a secret inside
+		 * one still means a non-GITHUB_TOKEN credential. */
+		bool secret = ts_has_ref(expr, len, "secrets") ||
+			      memmem(expr, len, "secrets.", 8) != NULL;
+		return ts_val(secret ? TS_VAL_SECRET : TS_VAL_UNKNOWN,
+			      ts_strndup(ctx->arena, expr, len));
+	}
+	return ts_eval_or(ctx, expr, len);
+}
+
+ts_value ts_expr_subst(const ts_expr_ctx *ctx, const char *text, size_t len)
+{
+	ts_buf b;
+	ts_buf_init(&b, ctx->arena);
+	ts_val_kind kind = TS_VAL_TEXT;
+	size_t i = 0;
+	while (i < len) {
+		const char *open = memmem(text + i, len - i, "${{", 3);
+		if (!open) {
+			ts_buf_add(&b, text + i, len - i);
+			break;
+		}
+		size_t o = (size_t)(open - text);
+		const char *close = memmem(text + o + 3, len - o - 3, "}}", 2);
+		if (!close) {
+			ts_buf_add(&b, text + i, len - i);
+			kind = ts_worse(kind, TS_VAL_UNKNOWN);
+			break;
+		}
+		ts_buf_add(&b, text + i, o - i);
+		size_t c = (size_t)(close - text);
+		ts_value v = ts_expr_eval(ctx, text + o + 3, c - o - 3);
+		if (v.kind == TS_VAL_TEXT)
+			ts_buf_adds(&b, v.text);
+		else
+			ts_buf_add(&b, text + o, c + 2 - o);
+		kind = ts_worse(kind, v.kind);
+		i = c + 2;
+	}
+	ts_value r = {kind, ts_buf_cstr(&b)};
+	if (kind != TS_VAL_TEXT)
+		r.text = ts_strndup(ctx->arena, text, len);
+	return r;
+}

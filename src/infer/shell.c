@@ -1,0 +1,2036 @@
+/* shell.c - see shell.h.
+ *
+ * One recursive reader for bash/sh: a list of commands, each made of
+ * assignments, words and redirections; a word is a list of parts. The reader
+ * follows bash's own order of reading (quotes, then expansions, then
+ * here-document bodies after the line that announced them) so that what is
+ * data and what is a command is decided as the shell decides it. pwsh has a
+ * smaller reader at the end of the file for its common forms.
+ */
+#include "shell.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum { TS_SH_MAX_DEPTH = 64 };
+
+/* ------------------------------------------------------------------ */
+/* growable arrays in the arena                                         */
+
+typedef struct part_vec { ts_sh_part *v; size_t n, cap; } part_vec;
+typedef struct word_vec { ts_sh_word *v; size_t n, cap; } word_vec;
+typedef struct assign_vec { ts_sh_assign *v; size_t n, cap; } assign_vec;
+typedef struct redir_vec { ts_sh_redir *v; size_t n, cap; } redir_vec;
+typedef struct cmd_vec { ts_sh_cmd *v; size_t n, cap; } cmd_vec;
+
+#define VEC_PUSH(a, vec, item) do { \
+	(vec)->v = ts_grow((a), (vec)->v, &(vec)->cap, (vec)->n + 1, \
+			   sizeof(*(vec)->v)); \
+	(vec)->v[(vec)->n++] = (item); \
+} while (0)
+
+/* A here-document announced on the current line, waiting for its body. */
+typedef struct heredoc {
+	ts_sh_redir *redir;     /* in a finished command: stable */
+	const char *delim;
+	size_t dlen;
+	bool strip, quoted;
+} heredoc;
+
+typedef struct pending_doc {
+	size_t redir_index;
+	const char *delim;
+	size_t dlen;
+	bool strip, quoted;
+} pending_doc;
+
+typedef struct sh_parser {
+	ts_arena *a;
+	ts_sh_lang lang;
+	const char *s;
+	size_t len, pos;
+	size_t *lines;          /* offsets where lines start */
+	size_t nlines;
+	int line_base;          /* line of s[0] in the script (backticks) */
+	heredoc *docs;
+	size_t ndocs, capdocs;
+	int depth;
+	bool hit_esac;          /* the last command read was `esac` */
+} sh_parser;
+
+static void parser_init(sh_parser *p, ts_arena *a, ts_sh_lang lang,
+			const char *s, size_t len, int line_base)
+{
+	memset(p, 0, sizeof(*p));
+	p->a = a;
+	p->lang = lang;
+	p->s = s;
+	p->len = len;
+	p->line_base = line_base;
+	size_t cap = 0;
+	p->lines = ts_grow(a, NULL, &cap, 1, sizeof(size_t));
+	p->lines[p->nlines++] = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != '\n')
+			continue;
+		p->lines = ts_grow(a, p->lines, &cap, p->nlines + 1, sizeof(size_t));
+		p->lines[p->nlines++] = i + 1;
+	}
+}
+
+static int line_at(const sh_parser *p, size_t pos)
+{
+	size_t lo = 0, hi = p->nlines;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (p->lines[mid] <= pos)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return p->line_base + (int)lo;
+}
+
+static int peek(const sh_parser *p, size_t ahead)
+{
+	size_t i = p->pos + ahead;
+	return i < p->len ? (unsigned char)p->s[i] : -1;
+}
+
+static bool at(const sh_parser *p, const char *lit)
+{
+	size_t n = strlen(lit);
+	return p->pos + n <= p->len && memcmp(p->s + p->pos, lit, n) == 0;
+}
+
+static bool is_name_start(int c)
+{
+	return c == '_' || (c >= 0 && c < 128 && isalpha(c));
+}
+
+static bool is_name_char(int c)
+{
+	return c == '_' || (c >= 0 && c < 128 && isalnum(c));
+}
+
+/* ------------------------------------------------------------------ */
+/* word building                                                        */
+
+typedef struct wbuild {
+	ts_arena *a;
+	part_vec parts;
+	ts_buf lit;
+	bool plain;     /* nothing quoted, escaped or expanded so far */
+	bool any;       /* something was read: "" is a word */
+} wbuild;
+
+static void wb_init(wbuild *w, ts_arena *a)
+{
+	memset(w, 0, sizeof(*w));
+	w->a = a;
+	ts_buf_init(&w->lit, a);
+	w->plain = true;
+}
+
+static void wb_flush(wbuild *w)
+{
+	if (!w->lit.len)
+		return;
+	ts_sh_part part = {0};
+	part.kind = TS_SH_LIT;
+	part.len = w->lit.len;
+	part.text = ts_strndup(w->a, w->lit.data, w->lit.len);
+	VEC_PUSH(w->a, &w->parts, part);
+	w->lit.len = 0;
+}
+
+static void wb_char(wbuild *w, char c)
+{
+	ts_buf_add(&w->lit, &c, 1);
+	w->any = true;
+}
+
+static void wb_part(wbuild *w, ts_sh_part part)
+{
+	wb_flush(w);
+	VEC_PUSH(w->a, &w->parts, part);
+	w->any = true;
+	w->plain = false;
+}
+
+static ts_sh_word wb_finish(wbuild *w, int line)
+{
+	wb_flush(w);
+	ts_sh_word word = {0};
+	word.parts = w->parts.v;
+	word.nparts = w->parts.n;
+	word.line = line;
+	word.plain = w->plain;
+	return word;
+}
+
+/* ------------------------------------------------------------------ */
+/* GitHub expressions                                                   */
+
+/* At "${{": reads to the matching "}}", stepping over the expression
+ * language's single-quoted strings, where "}}" is text. */
+static void scan_gh_expr(sh_parser *p, wbuild *w)
+{
+	size_t start = p->pos + 3, i = start, end = p->len;
+	bool in_str = false;
+	for (; i < p->len; i++) {
+		char c = p->s[i];
+		if (in_str) {
+			if (c == '\'')
+				in_str = false;
+			continue;
+		}
+		if (c == '\'')
+			in_str = true;
+		else if (c == '}' && i + 1 < p->len && p->s[i + 1] == '}') {
+			end = i;
+			break;
+		}
+	}
+	size_t a = start, b = end;
+	while (a < b && isspace((unsigned char)p->s[a]))
+		a++;
+	while (b > a && isspace((unsigned char)p->s[b - 1]))
+		b--;
+	ts_sh_part part = {0};
+	part.kind = TS_SH_EXPR;
+	part.text = ts_strndup(p->a, p->s + a, b - a);
+	part.len = b - a;
+	wb_part(w, part);
+	p->pos = end < p->len ? end + 2 : p->len;
+}
+
+/* ------------------------------------------------------------------ */
+/* bash words                                                           */
+
+typedef enum scan_mode {
+	M_WORD,         /* an unquoted word: ends at a blank or metacharacter */
+	M_DQ,           /* inside "...": ends at the closing quote */
+	M_BRACE,        /* the word of ${X:-word}: ends at an unquoted } */
+	M_HEREDOC,      /* an unquoted here-document body: to the end */
+	M_RAW           /* a quoted here-document body: only ${{ }} */
+} scan_mode;
+
+static const ts_sh_list *parse_list(sh_parser *p, unsigned stop);
+static void scan_parts(sh_parser *p, wbuild *w, scan_mode mode);
+
+enum { STOP_PAREN = 1, STOP_CASE = 2 };
+
+static bool is_meta(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';' ||
+	       c == '&' || c == '|' || c == '<' || c == '>' || c == '(' ||
+	       c == ')';
+}
+
+static void scan_single(sh_parser *p, wbuild *w)
+{
+	p->pos++;
+	while (p->pos < p->len && p->s[p->pos] != '\'') {
+		if (at(p, "${{")) {
+			scan_gh_expr(p, w);
+			continue;
+		}
+		wb_char(w, p->s[p->pos++]);
+	}
+	if (p->pos < p->len)
+		p->pos++;
+	w->any = true;
+	w->plain = false;
+}
+
+/* $'...': ANSI-C quoting; only the escapes scripts use for data. */
+static void scan_ansi(sh_parser *p, wbuild *w)
+{
+	p->pos += 2;
+	while (p->pos < p->len && p->s[p->pos] != '\'') {
+		char c = p->s[p->pos++];
+		if (c == '\\' && p->pos < p->len) {
+			char e = p->s[p->pos++];
+			c = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e;
+		}
+		wb_char(w, c);
+	}
+	if (p->pos < p->len)
+		p->pos++;
+	w->any = true;
+	w->plain = false;
+}
+
+/* Steps over $((...)) or ((...)): parentheses balance inside. */
+static void skip_arith(sh_parser *p)
+{
+	int depth = 0;
+	while (p->pos < p->len) {
+		char c = p->s[p->pos++];
+		if (c == '(')
+			depth++;
+		else if (c == ')' && --depth <= 0) {
+			if (p->pos < p->len && p->s[p->pos] == ')')
+				p->pos++;
+			return;
+		}
+	}
+}
+
+static const ts_sh_list *parse_sub(sh_parser *p, unsigned stop)
+{
+	if (p->depth >= TS_SH_MAX_DEPTH) {
+		/* Too deep to be a real script: read it as one opaque part. */
+		int depth = 0;
+		while (p->pos < p->len) {
+			char c = p->s[p->pos++];
+			if (c == '(')
+				depth++;
+			else if (c == ')' && depth-- == 0)
+				break;
+		}
+		return ts_alloc(p->a, sizeof(ts_sh_list));
+	}
+	p->depth++;
+	const ts_sh_list *l = parse_list(p, stop);
+	p->depth--;
+	return l;
+}
+
+static void scan_backtick(sh_parser *p, wbuild *w)
+{
+	int line = line_at(p, p->pos);
+	p->pos++;
+	ts_buf inner;
+	ts_buf_init(&inner, p->a);
+	while (p->pos < p->len && p->s[p->pos] != '`') {
+		char c = p->s[p->pos++];
+		if (c == '\\' && p->pos < p->len &&
+		    strchr("`\\$", p->s[p->pos]))
+			c = p->s[p->pos++];
+		ts_buf_add(&inner, &c, 1);
+	}
+	if (p->pos < p->len)
+		p->pos++;
+	sh_parser sub;
+	parser_init(&sub, p->a, p->lang, ts_buf_cstr(&inner), inner.len, line);
+	sub.depth = p->depth + 1;
+	ts_sh_part part = {0};
+	part.kind = TS_SH_SUBST;
+	part.sub = sub.depth < TS_SH_MAX_DEPTH ? parse_list(&sub, 0)
+					      : ts_alloc(p->a, sizeof(ts_sh_list));
+	wb_part(w, part);
+}
+
+static ts_sh_word scan_brace_word(sh_parser *p)
+{
+	wbuild w;
+	wb_init(&w, p->a);
+	int line = line_at(p, p->pos);
+	scan_parts(p, &w, M_BRACE);
+	ts_sh_word *word = ts_alloc(p->a, sizeof(*word));
+	*word = wb_finish(&w, line);
+	return *word;
+}
+
+/* At "${" (not "${{"): parameter expansion. */
+static void scan_param(sh_parser *p, wbuild *w)
+{
+	ts_sh_part part = {0};
+	part.kind = TS_SH_VAR;
+	p->pos += 2;
+	if (peek(p, 0) == '#' && peek(p, 1) != '}') {
+		part.op = TS_SH_OP_LENGTH;
+		p->pos++;
+	} else if (peek(p, 0) == '!') {
+		part.op = TS_SH_OP_OTHER;
+		p->pos++;
+	}
+	size_t start = p->pos;
+	if (is_name_start(peek(p, 0))) {
+		while (is_name_char(peek(p, 0)))
+			p->pos++;
+	} else if (peek(p, 0) >= '0' && peek(p, 0) <= '9') {
+		while (peek(p, 0) >= '0' && peek(p, 0) <= '9')
+			p->pos++;
+	} else if (peek(p, 0) >= 0 && strchr("@*#?$!-", peek(p, 0))) {
+		p->pos++;
+	}
+	part.text = ts_strndup(p->a, p->s + start, p->pos - start);
+	part.len = p->pos - start;
+	int c = peek(p, 0), c1 = peek(p, 1);
+	size_t skip = 0;
+	char opc = 0;
+	if (c == ':' && c1 >= 0 && strchr("-=+?", c1)) {
+		opc = (char)c1;
+		skip = 2;
+	} else if (c >= 0 && strchr("-=+?", c)) {
+		opc = (char)c;
+		skip = 1;
+	}
+	if (part.op == TS_SH_OP_NONE && opc) {
+		p->pos += skip;
+		ts_sh_word *alt = ts_alloc(p->a, sizeof(*alt));
+		*alt = scan_brace_word(p);
+		if (opc == '-' || opc == '=')
+			part.op = TS_SH_OP_DEFAULT;
+		else if (opc == '+')
+			part.op = TS_SH_OP_ALT;
+		part.alt = (opc == '?') ? NULL : alt;
+	} else if (c != '}') {
+		if (part.op == TS_SH_OP_NONE)
+			part.op = TS_SH_OP_OTHER;
+		(void)scan_brace_word(p);   /* pattern or slice: its value is not needed */
+	}
+	if (peek(p, 0) == '}')
+		p->pos++;
+	wb_part(w, part);
+}
+
+static void scan_dollar(sh_parser *p, wbuild *w, scan_mode mode)
+{
+	int c = peek(p, 1);
+	if (at(p, "${{")) {
+		scan_gh_expr(p, w);
+	} else if (c == '{') {
+		scan_param(p, w);
+	} else if (c == '(' && peek(p, 2) == '(') {
+		p->pos++;
+		skip_arith(p);
+		ts_sh_part part = {0};
+		part.kind = TS_SH_ARITH;
+		wb_part(w, part);
+	} else if (c == '(') {
+		p->pos += 2;
+		ts_sh_part part = {0};
+		part.kind = TS_SH_SUBST;
+		part.sub = parse_sub(p, STOP_PAREN);
+		wb_part(w, part);
+	} else if (c == '\'' && mode == M_WORD) {
+		scan_ansi(p, w);
+	} else if (c == '"' && mode == M_WORD) {
+		p->pos++;
+	} else if (is_name_start(c) || (c >= '0' && c <= '9') ||
+		   (c >= 0 && strchr("@*#?$!-", c))) {
+		p->pos++;
+		size_t start = p->pos;
+		if (is_name_start(c))
+			while (is_name_char(peek(p, 0)))
+				p->pos++;
+		else
+			p->pos++;
+		ts_sh_part part = {0};
+		part.kind = TS_SH_VAR;
+		part.text = ts_strndup(p->a, p->s + start, p->pos - start);
+		part.len = p->pos - start;
+		wb_part(w, part);
+	} else {
+		wb_char(w, '$');
+		p->pos++;
+	}
+}
+
+static void scan_dquote(sh_parser *p, wbuild *w)
+{
+	p->pos++;
+	scan_parts(p, w, M_DQ);
+	if (peek(p, 0) == '"')
+		p->pos++;
+	w->any = true;
+	w->plain = false;
+}
+
+/* A backslash: what it escapes depends on where it is. */
+static void scan_backslash(sh_parser *p, wbuild *w, scan_mode mode)
+{
+	int c = peek(p, 1);
+	if (c == '\n') {
+		p->pos += 2;     /* line continuation */
+		return;
+	}
+	if (c < 0) {
+		wb_char(w, '\\');
+		p->pos++;
+		return;
+	}
+	bool escapes = mode == M_WORD || mode == M_BRACE ||
+		       strchr(mode == M_DQ ? "$`\"\\" : "$`\\", c);
+	if (!escapes) {
+		wb_char(w, '\\');
+		p->pos++;
+		return;
+	}
+	wb_char(w, (char)c);
+	w->plain = false;
+	p->pos += 2;
+}
+
+static bool scan_ends(const sh_parser *p, const wbuild *w, scan_mode mode)
+{
+	int c = peek(p, 0);
+	if (c < 0)
+		return true;
+	switch (mode) {
+	case M_WORD:
+		return is_meta(c);
+	case M_DQ:
+		return c == '"';
+	case M_BRACE:
+		return c == '}';
+	default:
+		(void)w;
+		return false;
+	}
+}
+
+static void scan_parts(sh_parser *p, wbuild *w, scan_mode mode)
+{
+	while (!scan_ends(p, w, mode)) {
+		int c = peek(p, 0);
+		if (mode == M_RAW) {
+			if (at(p, "${{"))
+				scan_gh_expr(p, w);
+			else
+				wb_char(w, p->s[p->pos++]);
+			continue;
+		}
+		if (c == '\\')
+			scan_backslash(p, w, mode);
+		else if (c == '$')
+			scan_dollar(p, w, mode);
+		else if (c == '`')
+			scan_backtick(p, w);
+		else if (c == '\'' && (mode == M_WORD || mode == M_BRACE))
+			scan_single(p, w);
+		else if (c == '"' && (mode == M_WORD || mode == M_BRACE))
+			scan_dquote(p, w);
+		else
+			wb_char(w, p->s[p->pos++]);
+	}
+}
+
+static ts_sh_word scan_word(sh_parser *p)
+{
+	wbuild w;
+	wb_init(&w, p->a);
+	int line = line_at(p, p->pos);
+	scan_parts(p, &w, M_WORD);
+	return wb_finish(&w, line);
+}
+
+/* <(cmd) and >(cmd): a word whose value is a file name the commands use. */
+static ts_sh_word scan_procsubst(sh_parser *p)
+{
+	wbuild w;
+	wb_init(&w, p->a);
+	int line = line_at(p, p->pos);
+	p->pos += 2;
+	ts_sh_part part = {0};
+	part.kind = TS_SH_SUBST;
+	part.sub = parse_sub(p, STOP_PAREN);
+	wb_part(&w, part);
+	return wb_finish(&w, line);
+}
+
+static bool word_is(const ts_sh_word *w, const char *lit)
+{
+	if (!w->plain)
+		return false;
+	if (w->nparts == 0)
+		return lit[0] == '\0';
+	return w->nparts == 1 && w->parts[0].kind == TS_SH_LIT &&
+	       ts_streq(w->parts[0].text, w->parts[0].len, lit);
+}
+
+/* ------------------------------------------------------------------ */
+/* blanks, comments, here-documents                                     */
+
+static void skip_blanks(sh_parser *p)
+{
+	for (;;) {
+		int c = peek(p, 0);
+		if (c == ' ' || c == '\t' || c == '\r')
+			p->pos++;
+		else if (c == '\\' && peek(p, 1) == '\n')
+			p->pos += 2;
+		else
+			return;
+	}
+}
+
+static void skip_comment(sh_parser *p)
+{
+	while (p->pos < p->len && p->s[p->pos] != '\n')
+		p->pos++;
+}
+
+static bool line_is_delim(const char *s, size_t n, const heredoc *d)
+{
+	if (d->strip)
+		while (n && *s == '\t') {
+			s++;
+			n--;
+		}
+	if (n && s[n - 1] == '\r')
+		n--;
+	return n == d->dlen && memcmp(s, d->delim, n) == 0;
+}
+
+static ts_sh_word parse_body(sh_parser *p, size_t start, size_t end,
+			     bool quoted)
+{
+	size_t save_pos = p->pos, save_len = p->len;
+	p->pos = start;
+	p->len = end;
+	wbuild w;
+	wb_init(&w, p->a);
+	int line = line_at(p, start);
+	scan_parts(p, &w, quoted ? M_RAW : M_HEREDOC);
+	p->pos = save_pos;
+	p->len = save_len;
+	return wb_finish(&w, line);
+}
+
+/* After a newline: the bodies of the here-documents announced on the line
+ * just read, in order, each up to its delimiter line. */
+static void read_heredocs(sh_parser *p)
+{
+	for (size_t i = 0; i < p->ndocs; i++) {
+		heredoc *d = &p->docs[i];
+		size_t start = p->pos, end = p->len, next = p->len;
+		size_t ls = p->pos;
+		while (ls < p->len) {
+			const char *nl = memchr(p->s + ls, '\n', p->len - ls);
+			size_t le = nl ? (size_t)(nl - p->s) : p->len;
+			if (line_is_delim(p->s + ls, le - ls, d)) {
+				end = ls;
+				next = nl ? le + 1 : le;
+				break;
+			}
+			ls = nl ? le + 1 : p->len;
+		}
+		d->redir->word = parse_body(p, start, end, d->quoted);
+		p->pos = next;
+	}
+	p->ndocs = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* commands                                                             */
+
+typedef struct cmd_build {
+	assign_vec assigns;
+	word_vec words;
+	redir_vec redirs;
+	pending_doc *docs;
+	size_t ndocs, capdocs;
+	int line;
+	bool has_line;
+} cmd_build;
+
+static void cb_line(cmd_build *cb, int line)
+{
+	if (!cb->has_line) {
+		cb->line = line;
+		cb->has_line = true;
+	}
+}
+
+/* The delimiter of a here-document: quotes removed; any quoting makes the
+ * body literal. */
+static void scan_delim(sh_parser *p, pending_doc *d)
+{
+	ts_buf b;
+	ts_buf_init(&b, p->a);
+	while (p->pos < p->len && !is_meta(p->s[p->pos])) {
+		char c = p->s[p->pos];
+		if (c == '\'' || c == '"') {
+			d->quoted = true;
+			size_t close = p->pos + 1;
+			while (close < p->len && p->s[close] != c)
+				close++;
+			ts_buf_add(&b, p->s + p->pos + 1, close - p->pos - 1);
+			p->pos = close < p->len ? close + 1 : p->len;
+		} else if (c == '\\' && p->pos + 1 < p->len) {
+			d->quoted = true;
+			ts_buf_add(&b, p->s + p->pos + 1, 1);
+			p->pos += 2;
+		} else {
+			ts_buf_add(&b, &c, 1);
+			p->pos++;
+		}
+	}
+	d->delim = ts_buf_cstr(&b);
+	d->dlen = b.len;
+}
+
+static bool at_redirect(const sh_parser *p)
+{
+	size_t i = p->pos;
+	while (i < p->len && isdigit((unsigned char)p->s[i]))
+		i++;
+	if (i >= p->len)
+		return false;
+	if (p->s[i] == '<' || p->s[i] == '>')
+		return true;
+	return i == p->pos && p->s[i] == '&' && i + 1 < p->len &&
+	       p->s[i + 1] == '>';
+}
+
+static void parse_redirect(sh_parser *p, cmd_build *cb)
+{
+	ts_sh_redir r = {0};
+	r.fd = -1;
+	size_t start = p->pos;
+	while (isdigit((unsigned char)p->s[p->pos]))
+		p->pos++;
+	if (p->pos > start)
+		r.fd = (int)strtol(p->s + start, NULL, 10);
+	static const struct { const char *op; ts_sh_redir_kind kind; int fd; }
+	ops[] = {
+		{"<<<", TS_SH_REDIR_HERESTRING, 0}, {"<<-", TS_SH_REDIR_HEREDOC, 0},
+		{"<<", TS_SH_REDIR_HEREDOC, 0}, {"<&", TS_SH_REDIR_DUP, 0},
+		{"<>", TS_SH_REDIR_IN, 0}, {"<", TS_SH_REDIR_IN, 0},
+		{"&>>", TS_SH_REDIR_APPEND, 1}, {"&>", TS_SH_REDIR_OUT, 1},
+		{">>", TS_SH_REDIR_APPEND, 1}, {">&", TS_SH_REDIR_DUP, 1},
+		{">|", TS_SH_REDIR_OUT, 1}, {">", TS_SH_REDIR_OUT, 1},
+	};
+	bool strip = false;
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (!at(p, ops[i].op))
+			continue;
+		r.kind = ops[i].kind;
+		if (r.fd < 0)
+			r.fd = ops[i].fd;
+		strip = strcmp(ops[i].op, "<<-") == 0;
+		p->pos += strlen(ops[i].op);
+		break;
+	}
+	skip_blanks(p);
+	cb_line(cb, line_at(p, start));
+	if (r.kind == TS_SH_REDIR_HEREDOC) {
+		pending_doc d = {0};
+		d.strip = strip;
+		scan_delim(p, &d);
+		d.redir_index = cb->redirs.n;
+		cb->docs = ts_grow(p->a, cb->docs, &cb->capdocs, cb->ndocs + 1,
+				   sizeof(*cb->docs));
+		cb->docs[cb->ndocs++] = d;
+	} else {
+		r.word = scan_word(p);
+		/* `>& file` is a file, `>&2` a descriptor */
+		if (r.kind == TS_SH_REDIR_DUP && r.word.nparts == 1 &&
+		    r.word.parts[0].kind == TS_SH_LIT &&
+		    !isdigit((unsigned char)r.word.parts[0].text[0]) &&
+		    r.word.parts[0].text[0] != '-')
+			r.kind = TS_SH_REDIR_OUT;
+	}
+	VEC_PUSH(p->a, &cb->redirs, r);
+}
+
+static bool is_reserved_skip(const ts_sh_word *w)
+{
+	static const char *const words[] = {
+		"if", "then", "elif", "else", "do", "while", "until", "!", "{",
+		"time", "fi", "done", "}", NULL
+	};
+	for (int i = 0; words[i]; i++)
+		if (word_is(w, words[i]))
+			return true;
+	return false;
+}
+
+static void push_cmd(sh_parser *p, cmd_vec *out, cmd_build *cb,
+		     ts_sh_cmd_kind kind, bool pipe_in)
+{
+	ts_sh_cmd c = {0};
+	c.kind = kind;
+	c.line = cb->line;
+	c.pipe_in = pipe_in;
+	c.assigns = cb->assigns.v;
+	c.nassigns = cb->assigns.n;
+	c.words = cb->words.v;
+	c.nwords = cb->words.n;
+	c.redirs = cb->redirs.v;
+	c.nredirs = cb->redirs.n;
+	VEC_PUSH(p->a, out, c);
+	for (size_t i = 0; i < cb->ndocs; i++) {
+		heredoc d = {0};
+		d.redir = &cb->redirs.v[cb->docs[i].redir_index];
+		d.delim = cb->docs[i].delim;
+		d.dlen = cb->docs[i].dlen;
+		d.strip = cb->docs[i].strip;
+		d.quoted = cb->docs[i].quoted;
+		p->docs = ts_grow(p->a, p->docs, &p->capdocs, p->ndocs + 1,
+				  sizeof(*p->docs));
+		p->docs[p->ndocs++] = d;
+	}
+}
+
+/* NAME= or NAME+= at the start of a word in command position. */
+static size_t assign_prefix(const sh_parser *p, bool *append)
+{
+	size_t i = p->pos;
+	if (i >= p->len || !is_name_start((unsigned char)p->s[i]))
+		return 0;
+	while (i < p->len && is_name_char((unsigned char)p->s[i]))
+		i++;
+	*append = false;
+	if (i + 1 < p->len && p->s[i] == '+' && p->s[i + 1] == '=') {
+		*append = true;
+		return i + 2 - p->pos;
+	}
+	return (i < p->len && p->s[i] == '=') ? i + 1 - p->pos : 0;
+}
+
+/* X=(a b c): the elements joined by spaces make the value. */
+static ts_sh_word scan_array(sh_parser *p)
+{
+	wbuild w;
+	wb_init(&w, p->a);
+	int line = line_at(p, p->pos);
+	p->pos++;
+	for (;;) {
+		while (peek(p, 0) == ' ' || peek(p, 0) == '\t' ||
+		       peek(p, 0) == '\n' || peek(p, 0) == '\r' ||
+		       (peek(p, 0) == '\\' && peek(p, 1) == '\n'))
+			p->pos++;
+		if (peek(p, 0) == '#') {
+			skip_comment(p);
+			continue;
+		}
+		if (peek(p, 0) < 0 || peek(p, 0) == ')')
+			break;
+		if (w.any)
+			wb_char(&w, ' ');
+		size_t before = p->pos;
+		scan_parts(p, &w, M_WORD);
+		if (p->pos == before)
+			p->pos++;
+	}
+	if (peek(p, 0) == ')')
+		p->pos++;
+	w.plain = false;
+	return wb_finish(&w, line);
+}
+
+static void parse_assign(sh_parser *p, cmd_build *cb, size_t n, bool append)
+{
+	ts_sh_assign as = {0};
+	cb_line(cb, line_at(p, p->pos));
+	as.len = n - 1 - (append ? 1 : 0);
+	as.name = ts_strndup(p->a, p->s + p->pos, as.len);
+	as.append = append;
+	p->pos += n;
+	if (peek(p, 0) == '(')
+		as.value = scan_array(p);
+	else
+		as.value = scan_word(p);
+	VEC_PUSH(p->a, &cb->assigns, as);
+}
+
+/* [[ ... ]]: && || < > ( ) are operators of the test, not of the shell. */
+static void parse_test(sh_parser *p, cmd_build *cb)
+{
+	for (;;) {
+		skip_blanks(p);
+		int c = peek(p, 0);
+		if (c < 0 || c == '\n')
+			return;
+		if (at(p, "]]")) {
+			p->pos += 2;
+			return;
+		}
+		if (strchr("&|<>()!;", c)) {
+			p->pos++;
+			continue;
+		}
+		ts_sh_word w = scan_word(p);
+		VEC_PUSH(p->a, &cb->words, w);
+	}
+}
+
+/* for NAME in WORDS / select NAME in WORDS: NAME then the words. */
+static void parse_for(sh_parser *p, cmd_vec *out, cmd_build *cb)
+{
+	skip_blanks(p);
+	if (at(p, "((")) {
+		skip_arith(p);
+		return;
+	}
+	ts_sh_word name = scan_word(p);
+	VEC_PUSH(p->a, &cb->words, name);
+	skip_blanks(p);
+	size_t save = p->pos;
+	ts_sh_word in = scan_word(p);
+	if (!word_is(&in, "in")) {
+		p->pos = save;
+	} else {
+		for (;;) {
+			skip_blanks(p);
+			int c = peek(p, 0);
+			if (c < 0 || c == '\n' || c == ';' || c == '#')
+				break;
+			size_t before = p->pos;
+			ts_sh_word w = scan_word(p);
+			if (p->pos == before) {
+				p->pos++;
+				continue;
+			}
+			VEC_PUSH(p->a, &cb->words, w);
+		}
+	}
+	push_cmd(p, out, cb, TS_SH_CMD_FOR, false);
+}
+
+/* case WORD in PATTERN) LIST ;; ... esac */
+static void parse_case(sh_parser *p, cmd_vec *out, cmd_build *cb)
+{
+	skip_blanks(p);
+	ts_sh_word subject = scan_word(p);
+	VEC_PUSH(p->a, &cb->words, subject);
+	push_cmd(p, out, cb, TS_SH_CMD_TEST, false);
+	skip_blanks(p);
+	size_t save = p->pos;
+	ts_sh_word in = scan_word(p);
+	if (!word_is(&in, "in"))
+		p->pos = save;
+	for (;;) {
+		int c;
+		for (;;) {
+			skip_blanks(p);
+			c = peek(p, 0);
+			if (c == '\n') {
+				p->pos++;
+				read_heredocs(p);
+			} else if (c == '#') {
+				skip_comment(p);
+			} else if (c == ';') {
+				p->pos++;
+			} else {
+				break;
+			}
+		}
+		if (c < 0)
+			return;
+		save = p->pos;
+		ts_sh_word w = scan_word(p);
+		if (word_is(&w, "esac"))
+			return;
+		p->pos = save;
+		/* the pattern: words and | up to the closing parenthesis */
+		if (peek(p, 0) == '(')
+			p->pos++;
+		while (p->pos < p->len && peek(p, 0) != ')' && peek(p, 0) != '\n') {
+			size_t before = p->pos;
+			if (peek(p, 0) == '|' || peek(p, 0) == ' ' || peek(p, 0) == '\t')
+				p->pos++;
+			else
+				(void)scan_word(p);
+			if (p->pos == before)
+				p->pos++;
+		}
+		if (peek(p, 0) == ')')
+			p->pos++;
+		const ts_sh_list *body = parse_sub(p, STOP_CASE);
+		for (size_t i = 0; i < body->n; i++)
+			VEC_PUSH(p->a, out, body->cmds[i]);
+		if (p->hit_esac) {
+			p->hit_esac = false;
+			return;
+		}
+	}
+}
+
+/* `name ()` after one plain word: a function definition, whose body the
+ * list reader then reads as ordinary commands. */
+static bool at_funcdef(sh_parser *p)
+{
+	size_t i = p->pos;
+	if (i >= p->len || p->s[i] != '(')
+		return false;
+	i++;
+	while (i < p->len && (p->s[i] == ' ' || p->s[i] == '\t'))
+		i++;
+	if (i >= p->len || p->s[i] != ')')
+		return false;
+	p->pos = i + 1;
+	return true;
+}
+
+typedef enum cmd_end { CMD_DONE, CMD_ESAC } cmd_end;
+
+static cmd_end parse_command(sh_parser *p, cmd_vec *out, bool pipe_in)
+{
+	cmd_build cb = {0};
+	for (;;) {
+		skip_blanks(p);
+		int c = peek(p, 0);
+		if (c < 0 || c == '\n' || c == ';' || c == '|' || c == ')')
+			break;
+		if (c == '&' && peek(p, 1) != '>')
+			break;
+		if (c == '#' ) {
+			skip_comment(p);
+			break;
+		}
+		if ((c == '<' || c == '>') && peek(p, 1) == '(') {
+			cb_line(&cb, line_at(p, p->pos));
+			VEC_PUSH(p->a, &cb.words, scan_procsubst(p));
+			continue;
+		}
+		if (at_redirect(p)) {
+			parse_redirect(p, &cb);
+			continue;
+		}
+		if (c == '(') {
+			if (cb.words.n == 1 && cb.assigns.n == 0 && at_funcdef(p)) {
+				cb.words.n = 0;
+				cb.has_line = false;
+				continue;
+			}
+			if (cb.words.n || cb.assigns.n)
+				break;
+			if (at(p, "((")) {
+				skip_arith(p);
+				continue;
+			}
+			break;
+		}
+		bool append;
+		size_t n = cb.words.n ? 0 : assign_prefix(p, &append);
+		if (n) {
+			parse_assign(p, &cb, n, append);
+			continue;
+		}
+		size_t before = p->pos;
+		int line = line_at(p, p->pos);
+		ts_sh_word w = scan_word(p);
+		if (p->pos == before) {
+			p->pos++;     /* a stray character: never loop */
+			continue;
+		}
+		if (cb.words.n == 0 && cb.assigns.n == 0) {
+			if (word_is(&w, "esac")) {
+				p->hit_esac = true;
+				return CMD_ESAC;
+			}
+			if (is_reserved_skip(&w))
+				continue;
+			if (word_is(&w, "function")) {
+				skip_blanks(p);
+				(void)scan_word(p);
+				skip_blanks(p);
+				(void)at_funcdef(p);
+				continue;
+			}
+			cb_line(&cb, line);
+			if (word_is(&w, "for") || word_is(&w, "select")) {
+				parse_for(p, out, &cb);
+				return CMD_DONE;
+			}
+			if (word_is(&w, "case")) {
+				parse_case(p, out, &cb);
+				return CMD_DONE;
+			}
+			if (word_is(&w, "[[")) {
+				parse_test(p, &cb);
+				push_cmd(p, out, &cb, TS_SH_CMD_TEST, pipe_in);
+				return CMD_DONE;
+			}
+		}
+		cb_line(&cb, line);
+		VEC_PUSH(p->a, &cb.words, w);
+	}
+	if (cb.words.n || cb.assigns.n || cb.redirs.n)
+		push_cmd(p, out, &cb, TS_SH_CMD_SIMPLE, pipe_in);
+	return CMD_DONE;
+}
+
+static const ts_sh_list *finish_list(sh_parser *p, cmd_vec *v)
+{
+	ts_sh_list *l = ts_alloc(p->a, sizeof(*l));
+	l->cmds = v->v;
+	l->n = v->n;
+	return l;
+}
+
+/* Reads commands until the end, an unmatched `)` (STOP_PAREN), or `;;`
+ * or `esac` (STOP_CASE). */
+static const ts_sh_list *parse_list(sh_parser *p, unsigned stop)
+{
+	cmd_vec v = {0};
+	int parens = 0;
+	bool pipe = false;
+	for (;;) {
+		skip_blanks(p);
+		int c = peek(p, 0);
+		if (c < 0)
+			break;
+		if (c == '#') {
+			skip_comment(p);
+		} else if (c == '\n') {
+			p->pos++;
+			read_heredocs(p);
+			pipe = false;
+		} else if (c == ';') {
+			if (peek(p, 1) == ';' && (stop & STOP_CASE)) {
+				p->pos += 2;
+				if (peek(p, 0) == '&')
+					p->pos++;
+				break;
+			}
+			p->pos += (peek(p, 1) == ';' || peek(p, 1) == '&') ? 2 : 1;
+			pipe = false;
+		} else if (c == '&' && peek(p, 1) != '>') {
+			p->pos += peek(p, 1) == '&' ? 2 : 1;
+			pipe = false;
+		} else if (c == '|') {
+			pipe = peek(p, 1) != '|';
+			p->pos += (peek(p, 1) == '|' || peek(p, 1) == '&') ? 2 : 1;
+		} else if (c == '(' && peek(p, 1) == '(') {
+			skip_arith(p);
+		} else if (c == '(') {
+			parens++;
+			p->pos++;
+		} else if (c == ')') {
+			p->pos++;
+			if (parens == 0 && (stop & STOP_PAREN))
+				break;
+			if (parens > 0)
+				parens--;
+		} else {
+			size_t before = p->pos;
+			if (parse_command(p, &v, pipe) == CMD_ESAC &&
+			    (stop & STOP_CASE))
+				break;
+			p->hit_esac = false;
+			pipe = false;
+			if (p->pos == before)
+				p->pos++;
+		}
+	}
+	return finish_list(p, &v);
+}
+
+/* ------------------------------------------------------------------ */
+/* pwsh                                                                 */
+
+static const ts_sh_list *pw_parse_list(sh_parser *p, char stop);
+
+static bool pw_is_meta(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';' ||
+	       c == '|' || c == '{' || c == '}' || c == '(' || c == ')' ||
+	       c == '&' || c == ',';
+}
+
+static void pw_skip_blanks(sh_parser *p)
+{
+	for (;;) {
+		int c = peek(p, 0);
+		if (c == ' ' || c == '\t' || c == '\r')
+			p->pos++;
+		else if (c == '`' && (peek(p, 1) == '\n' ||
+				      (peek(p, 1) == '\r' && peek(p, 2) == '\n')))
+			p->pos += peek(p, 1) == '\n' ? 2 : 3;
+		else if (at(p, "<#")) {
+			const char *e = NULL;
+			if (p->pos + 2 < p->len)
+				e = strstr(p->s + p->pos + 2, "#>");
+			p->pos = e && (size_t)(e - p->s) < p->len
+				 ? (size_t)(e - p->s) + 2 : p->len;
+		} else
+			return;
+	}
+}
+
+/* $name, ${name}, $env:NAME, $(...) */
+static void pw_scan_dollar(sh_parser *p, wbuild *w)
+{
+	if (at(p, "${{")) {
+		scan_gh_expr(p, w);
+		return;
+	}
+	int c = peek(p, 1);
+	ts_sh_part part = {0};
+	part.kind = TS_SH_VAR;
+	if (c == '(') {
+		p->pos += 2;
+		part.kind = TS_SH_SUBST;
+		if (p->depth < TS_SH_MAX_DEPTH) {
+			p->depth++;
+			part.sub = pw_parse_list(p, ')');
+			p->depth--;
+		} else {
+			part.sub = ts_alloc(p->a, sizeof(ts_sh_list));
+		}
+		wb_part(w, part);
+		return;
+	}
+	size_t start, end;
+	if (c == '{') {
+		start = p->pos + 2;
+		end = start;
+		while (end < p->len && p->s[end] != '}')
+			end++;
+		p->pos = end < p->len ? end + 1 : p->len;
+	} else if (is_name_start(c) || c == '_' || (c >= '0' && c <= '9')) {
+		start = p->pos + 1;
+		end = start;
+		while (end < p->len && (is_name_char(p->s[end]) || p->s[end] == ':'))
+			end++;
+		/* `$x:` followed by a non-name is text, not a scope */
+		while (end > start && p->s[end - 1] == ':')
+			end--;
+		p->pos = end;
+	} else {
+		wb_char(w, '$');
+		p->pos++;
+		return;
+	}
+	if (end - start > 4 && strncasecmp(p->s + start, "env:", 4) == 0) {
+		part.env = true;
+		start += 4;
+	}
+	part.text = ts_strndup(p->a, p->s + start, end - start);
+	part.len = end - start;
+	wb_part(w, part);
+}
+
+static void pw_scan_string(sh_parser *p, wbuild *w, char q, bool here)
+{
+	w->any = true;
+	w->plain = false;
+	p->pos += here ? 2 : 1;
+	for (;;) {
+		int c = peek(p, 0);
+		if (c < 0)
+			return;
+		if (here && c == '\n' && peek(p, 1) == q && peek(p, 2) == '@') {
+			p->pos += 3;
+			return;
+		}
+		if (!here && c == q) {
+			if (peek(p, 1) == q) {      /* '' or "" inside the string */
+				wb_char(w, (char)q);
+				p->pos += 2;
+				continue;
+			}
+			p->pos++;
+			return;
+		}
+		if (at(p, "${{")) {
+			scan_gh_expr(p, w);
+		} else if (q == '"' && c == '`' && peek(p, 1) >= 0) {
+			int e = peek(p, 1);
+			wb_char(w, e == 'n' ? '\n' : e == 't' ? '\t' : (char)e);
+			p->pos += 2;
+		} else if (q == '"' && c == '$') {
+			pw_scan_dollar(p, w);
+		} else {
+			wb_char(w, p->s[p->pos++]);
+		}
+	}
+}
+
+/* @{ ... } and @( ... ): kept as one word whose parts are everything
+ * inside, so a header table carries whatever its values carry. */
+static void pw_scan_group(sh_parser *p, wbuild *w)
+{
+	char open = p->s[p->pos + 1], close = open == '{' ? '}' : ')';
+	wb_char(w, '@');
+	wb_char(w, open);
+	w->plain = false;
+	p->pos += 2;
+	int depth = 1;
+	while (p->pos < p->len) {
+		int c = peek(p, 0);
+		if (c == '"' || c == '\'') {
+			pw_scan_string(p, w, (char)c, false);
+			continue;
+		}
+		if (c == '$') {
+			pw_scan_dollar(p, w);
+			continue;
+		}
+		if (c == open)
+			depth++;
+		else if (c == close && --depth == 0) {
+			wb_char(w, close);
+			p->pos++;
+			return;
+		}
+		wb_char(w, p->s[p->pos++]);
+	}
+}
+
+static ts_sh_word pw_scan_word(sh_parser *p)
+{
+	wbuild w;
+	wb_init(&w, p->a);
+	int line = line_at(p, p->pos);
+	for (;;) {
+		int c = peek(p, 0);
+		if (c < 0 || (pw_is_meta(c) && !(c == '(' && w.any)))
+			break;
+		if (c == '@' && (peek(p, 1) == '"' || peek(p, 1) == '\'') &&
+		    (peek(p, 2) == '\n' || peek(p, 2) == '\r'))
+			pw_scan_string(p, &w, (char)peek(p, 1), true);
+		else if (c == '@' && (peek(p, 1) == '{' || peek(p, 1) == '('))
+			pw_scan_group(p, &w);
+		else if (c == '"' || c == '\'')
+			pw_scan_string(p, &w, (char)c, false);
+		else if (c == '$')
+			pw_scan_dollar(p, &w);
+		else if (at(p, "${{"))
+			scan_gh_expr(p, &w);
+		else if (c == '`' && peek(p, 1) >= 0) {
+			wb_char(&w, p->s[p->pos + 1]);
+			p->pos += 2;
+		} else if (c == '(') {
+			/* a call's argument list inside a word: m(a, b) */
+			int depth = 0;
+			do {
+				if (peek(p, 0) == '(')
+					depth++;
+				else if (peek(p, 0) == ')')
+					depth--;
+				wb_char(&w, p->s[p->pos++]);
+			} while (p->pos < p->len && depth > 0);
+		} else
+			wb_char(&w, p->s[p->pos++]);
+	}
+	return wb_finish(&w, line);
+}
+
+static ts_sh_word pw_scan_group_arg(sh_parser *p)
+{
+	wbuild w;
+	wb_init(&w, p->a);
+	int line = line_at(p, p->pos);
+	p->pos++;
+	ts_sh_part part = {0};
+	part.kind = TS_SH_SUBST;
+	if (p->depth < TS_SH_MAX_DEPTH) {
+		p->depth++;
+		part.sub = pw_parse_list(p, ')');
+		p->depth--;
+	} else {
+		part.sub = ts_alloc(p->a, sizeof(ts_sh_list));
+	}
+	wb_part(&w, part);
+	return wb_finish(&w, line);
+}
+
+static bool pw_is_keyword(const ts_sh_word *w)
+{
+	static const char *const kw[] = {
+		"if", "elseif", "else", "foreach", "for", "while", "do", "until",
+		"switch", "try", "catch", "finally", "function", "filter",
+		"param", "begin", "process", "end", "trap", "return", "throw",
+		"break", "continue", NULL
+	};
+	if (!w->plain || w->nparts != 1 || w->parts[0].kind != TS_SH_LIT)
+		return false;
+	for (int i = 0; kw[i]; i++)
+		if (strcasecmp(w->parts[0].text, kw[i]) == 0)
+			return true;
+	return false;
+}
+
+/* `$x = ...` / `$env:X = ...`: a word that is one variable, then `=`. */
+static bool pw_assign_target(const ts_sh_word *w, const sh_parser *p)
+{
+	if (w->nparts != 1 || w->parts[0].kind != TS_SH_VAR)
+		return false;
+	size_t i = p->pos;
+	while (i < p->len && (p->s[i] == ' ' || p->s[i] == '\t'))
+		i++;
+	return i < p->len && p->s[i] == '=' &&
+	       (i + 1 >= p->len || p->s[i + 1] != '=');
+}
+
+/* The right side of `$x = ...`: a command when it starts with a bare name,
+ * else the words of an expression. */
+static void pw_parse_assign(sh_parser *p, cmd_vec *out, cmd_build *cb,
+			    const ts_sh_word *target)
+{
+	while (p->pos < p->len && p->s[p->pos] != '=')
+		p->pos++;
+	p->pos++;
+	pw_skip_blanks(p);
+	ts_sh_assign as = {0};
+	as.name = target->parts[0].text;
+	as.len = target->parts[0].len;
+	as.env = target->parts[0].env;
+	int c = peek(p, 0);
+	bool command = is_name_start(c) || c == '&' || c == '.';
+	wbuild w;
+	wb_init(&w, p->a);
+	int line = line_at(p, p->pos);
+	if (command) {
+		cmd_vec sub = {0};
+		p->depth++;
+		const ts_sh_list *l = pw_parse_list(p, '\n');
+		p->depth--;
+		for (size_t i = 0; i < l->n; i++)
+			VEC_PUSH(p->a, &sub, l->cmds[i]);
+		ts_sh_part part = {0};
+		part.kind = TS_SH_SUBST;
+		part.sub = finish_list(p, &sub);
+		wb_part(&w, part);
+	} else {
+		while (p->pos < p->len && peek(p, 0) != '\n' && peek(p, 0) != ';') {
+			pw_skip_blanks(p);
+			size_t before = p->pos;
+			if (peek(p, 0) == '\n' || peek(p, 0) < 0)
+				break;
+			ts_sh_word x = pw_scan_word(p);
+			for (size_t i = 0; i < x.nparts; i++)
+				wb_part(&w, x.parts[i]);
+			if (p->pos == before)
+				p->pos++;
+		}
+	}
+	as.value = wb_finish(&w, line);
+	VEC_PUSH(p->a, &cb->assigns, as);
+	push_cmd(p, out, cb, TS_SH_CMD_SIMPLE, false);
+}
+
+static void pw_parse_command(sh_parser *p, cmd_vec *out, bool pipe_in)
+{
+	cmd_build cb = {0};
+	for (;;) {
+		pw_skip_blanks(p);
+		int c = peek(p, 0);
+		if (c < 0 || c == '\n' || c == ';' || c == '|' || c == '{' ||
+		    c == '}' || c == ')')
+			break;
+		if (c == '#') {
+			skip_comment(p);
+			break;
+		}
+		if (c == '&' && cb.words.n == 0) {    /* call operator */
+			p->pos++;
+			continue;
+		}
+		if (c == '&' && peek(p, 1) == '&')
+			break;
+		if (c == '(' && cb.words.n == 0) {
+			/* a condition or a grouping: its commands are read */
+			p->pos++;
+			continue;
+		}
+		if (c == '(') {
+			/* (expr) as an argument: its value is its output */
+			VEC_PUSH(p->a, &cb.words, pw_scan_group_arg(p));
+			continue;
+		}
+		if ((c == '>' || (c == '2' && peek(p, 1) == '>')) ) {
+			ts_sh_redir r = {0};
+			r.fd = c == '2' ? 2 : 1;
+			if (c == '2')
+				p->pos++;
+			p->pos++;
+			r.kind = TS_SH_REDIR_OUT;
+			if (peek(p, 0) == '>') {
+				r.kind = TS_SH_REDIR_APPEND;
+				p->pos++;
+			}
+			if (peek(p, 0) == '&') {
+				r.kind = TS_SH_REDIR_DUP;
+				p->pos++;
+			}
+			pw_skip_blanks(p);
+			r.word = pw_scan_word(p);
+			VEC_PUSH(p->a, &cb.redirs, r);
+			continue;
+		}
+		size_t before = p->pos;
+		int line = line_at(p, p->pos);
+		ts_sh_word w = pw_scan_word(p);
+		if (p->pos == before) {
+			p->pos++;
+			continue;
+		}
+		if (cb.words.n == 0 && pw_is_keyword(&w)) {
+			pw_skip_blanks(p);
+			if (strcasecmp(w.parts[0].text, "function") == 0 ||
+			    strcasecmp(w.parts[0].text, "filter") == 0)
+				(void)pw_scan_word(p);
+			continue;
+		}
+		cb_line(&cb, line);
+		if (cb.words.n == 0 && pw_assign_target(&w, p)) {
+			pw_parse_assign(p, out, &cb, &w);
+			return;
+		}
+		VEC_PUSH(p->a, &cb.words, w);
+	}
+	if (cb.words.n || cb.redirs.n)
+		push_cmd(p, out, &cb, TS_SH_CMD_SIMPLE, pipe_in);
+}
+
+/* Reads statements to the end, or to `stop` (')' for $(...), '\n' for the
+ * right side of an assignment). Braces of blocks separate statements. */
+static const ts_sh_list *pw_parse_list(sh_parser *p, char stop)
+{
+	cmd_vec v = {0};
+	bool pipe = false;
+	int parens = 0;
+	for (;;) {
+		pw_skip_blanks(p);
+		int c = peek(p, 0);
+		if (c < 0)
+			break;
+		if (c == '\n' && stop == '\n')
+			break;
+		if (c == '#') {
+			skip_comment(p);
+		} else if (c == '\n' || c == ';' || c == '{' || c == '}' ||
+			   c == ',') {
+			p->pos++;
+			pipe = false;
+		} else if (c == '|' || c == '&') {
+			pipe = c == '|' && peek(p, 1) != '|';
+			p->pos += peek(p, 1) == c ? 2 : 1;
+		} else if (c == '(') {
+			parens++;
+			p->pos++;
+		} else if (c == ')') {
+			if (parens == 0 && stop == ')') {
+				p->pos++;
+				break;
+			}
+			if (parens == 0 && stop == '\n')
+				break;
+			parens -= parens > 0;
+			p->pos++;
+		} else {
+			size_t before = p->pos;
+			pw_parse_command(p, &v, pipe);
+			pipe = false;
+			if (p->pos == before)
+				p->pos++;
+		}
+	}
+	return finish_list(p, &v);
+}
+
+/* ------------------------------------------------------------------ */
+/* entry points                                                         */
+
+ts_sh_lang ts_sh_lang_of(const char *shell)
+{
+	if (!shell)
+		return TS_SH_BASH;
+	while (*shell == ' ' || *shell == '\t')
+		shell++;
+	const char *end = shell;
+	while (*end && *end != ' ' && *end != '\t')
+		end++;
+	const char *base = end;
+	while (base > shell && base[-1] != '/' && base[-1] != '\\')
+		base--;
+	size_t n = (size_t)(end - base);
+	if (n > 4 && strncasecmp(end - 4, ".exe", 4) == 0)
+		n -= 4;
+	static const char *const bourne[] = {"bash", "sh", "dash", "zsh", "ksh", NULL};
+	for (int i = 0; bourne[i]; i++)
+		if (ts_strcaseeq(base, n, bourne[i]))
+			return TS_SH_BASH;
+	if (ts_strcaseeq(base, n, "pwsh") || ts_strcaseeq(base, n, "powershell"))
+		return TS_SH_PWSH;
+	if (n == 0)
+		return TS_SH_BASH;
+	return TS_SH_OTHER;
+}
+
+const ts_sh_list *ts_sh_parse(ts_arena *a, ts_sh_lang lang, const char *text,
+			      size_t len)
+{
+	if (lang == TS_SH_OTHER || !text)
+		return ts_alloc(a, sizeof(ts_sh_list));
+	sh_parser p;
+	parser_init(&p, a, lang, text, len, 0);
+	return lang == TS_SH_PWSH ? pw_parse_list(&p, 0) : parse_list(&p, 0);
+}
+
+bool ts_sh_split_assign(ts_arena *a, const ts_sh_word *w, ts_sh_assign *out)
+{
+	if (!w->nparts || w->parts[0].kind != TS_SH_LIT)
+		return false;
+	const ts_sh_part *first = &w->parts[0];
+	size_t i = 0;
+	if (!is_name_start((unsigned char)first->text[0]))
+		return false;
+	while (i < first->len && is_name_char((unsigned char)first->text[i]))
+		i++;
+	bool append = i + 1 < first->len && first->text[i] == '+' &&
+		      first->text[i + 1] == '=';
+	if (!append && (i >= first->len || first->text[i] != '='))
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->name = ts_strndup(a, first->text, i);
+	out->len = i;
+	out->append = append;
+	size_t skip = i + (append ? 2 : 1);
+	size_t n = w->nparts - (skip == first->len ? 1 : 0);
+	ts_sh_part *parts = ts_alloc_array(a, n ? n : 1, sizeof(*parts));
+	size_t k = 0;
+	if (skip < first->len) {
+		parts[k] = *first;
+		parts[k].text = first->text + skip;
+		parts[k].len = first->len - skip;
+		k++;
+	}
+	for (size_t j = 1; j < w->nparts; j++)
+		parts[k++] = w->parts[j];
+	out->value.parts = parts;
+	out->value.nparts = k;
+	out->value.line = w->line;
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* values                                                               */
+
+typedef struct sh_var {
+	const char *name;
+	size_t len;
+	ts_sh_value value;
+	bool exported, unset;
+} sh_var;
+
+struct ts_sh_scope {
+	ts_arena *a;
+	const ts_expr_ctx *expr;
+	const ts_sh_scope *parent;
+	sh_var *vars;
+	size_t n, cap;
+	bool pull_request;      /* the workflow runs on pull_request* */
+	bool pwsh;              /* names without case; $x is never the env */
+	bool allexport;
+	ts_sh_subst_fn subst;
+	void *ud;
+};
+
+ts_val_kind ts_sh_join(ts_val_kind a, ts_val_kind b)
+{
+	static const int rank[] = {
+		[TS_VAL_TEXT] = 0, [TS_VAL_UNKNOWN] = 1, [TS_VAL_SECRET] = 2,
+		[TS_VAL_GITHUB_TOKEN] = 3
+	};
+	return rank[a] >= rank[b] ? a : b;
+}
+
+ts_sh_value ts_sh_text(const char *text)
+{
+	ts_sh_value v = {0};
+	v.kind = TS_VAL_TEXT;
+	v.text = text ? text : "";
+	v.exact = true;
+	return v;
+}
+
+static bool contains_ci(const char *s, size_t n, const char *needle)
+{
+	size_t m = strlen(needle);
+	for (size_t i = 0; i + m <= n; i++)
+		if (strncasecmp(s + i, needle, m) == 0)
+			return true;
+	return false;
+}
+
+/* A value nobody can know here: does its name or source suggest a token?
+ * Only then can it be GITHUB_TOKEN, so only then is it UNKNOWN; any other
+ * unknown value (a version, a SHA, a path) is unknown text. */
+static bool tokenish(const char *s, size_t n)
+{
+	return s && contains_ci(s, n, "token");
+}
+
+/* The pull request's number, by where it comes from. */
+static bool pr_source(const char *s, size_t n, bool pull_request)
+{
+	if (!s)
+		return false;
+	static const char *const forms[] = {
+		"pull_request.number", "pull-request-number",
+		"pull_request_number", "pr_number", "pr-number", NULL
+	};
+	for (int i = 0; forms[i]; i++)
+		if (contains_ci(s, n, forms[i]))
+			return true;
+	return pull_request && contains_ci(s, n, "github.event.number");
+}
+
+/* Variable names scripts give a pull request's number. */
+static bool pr_name(const char *s, size_t n)
+{
+	static const char *const names[] = {
+		"PR", "PR_NUM", "PULL_REQUEST", "PULL_NUMBER", "PR_ID", NULL
+	};
+	for (int i = 0; names[i]; i++)
+		if (ts_strcaseeq(s, n, names[i]))
+			return true;
+	return contains_ci(s, n, "PR_NUMBER") ||
+	       contains_ci(s, n, "PULL_REQUEST_NUMBER");
+}
+
+/* `{name}` with anything that would split a path segment made harmless. */
+static const char *placeholder(ts_arena *a, const char *name, size_t n)
+{
+	char *out = ts_alloc(a, n + 3);
+	out[0] = '{';
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		out[i + 1] = (isalnum((unsigned char)c) || c == '_' || c == '.' ||
+			      c == '-') ? c : '_';
+	}
+	out[n + 1] = '}';
+	out[n + 2] = '\0';
+	return out;
+}
+
+static ts_sh_value unknown_text(ts_arena *a, const char *name, size_t n)
+{
+	ts_sh_value v = {0};
+	v.kind = TS_VAL_TEXT;
+	v.text = placeholder(a, name, n);
+	return v;
+}
+
+ts_sh_scope *ts_sh_scope_new(ts_arena *a, const ts_expr_ctx *expr,
+			     bool pull_request, bool pwsh)
+{
+	ts_sh_scope *s = ts_alloc(a, sizeof(*s));
+	s->a = a;
+	s->expr = expr;
+	s->pull_request = pull_request;
+	s->pwsh = pwsh;
+	return s;
+}
+
+ts_sh_scope *ts_sh_scope_child(const ts_sh_scope *parent)
+{
+	ts_sh_scope *s = ts_alloc(parent->a, sizeof(*s));
+	*s = *parent;
+	s->parent = parent;
+	s->vars = NULL;
+	s->n = s->cap = 0;
+	return s;
+}
+
+void ts_sh_scope_set_subst(ts_sh_scope *s, ts_sh_subst_fn fn, void *ud)
+{
+	s->subst = fn;
+	s->ud = ud;
+}
+
+void ts_sh_allexport(ts_sh_scope *s, bool on)
+{
+	s->allexport = on;
+}
+
+static bool name_eq(const ts_sh_scope *s, const char *a, size_t alen,
+		    const char *b, size_t blen)
+{
+	if (alen != blen)
+		return false;
+	return s->pwsh ? strncasecmp(a, b, alen) == 0 : memcmp(a, b, alen) == 0;
+}
+
+/* The nearest definition made by the script, or NULL. */
+static const sh_var *find_local(const ts_sh_scope *s, const char *name,
+				size_t len)
+{
+	for (const ts_sh_scope *sc = s; sc; sc = sc->parent)
+		for (size_t i = sc->n; i-- > 0;)
+			if (name_eq(s, sc->vars[i].name, sc->vars[i].len, name, len))
+				return &sc->vars[i];
+	return NULL;
+}
+
+static const ts_var *find_env(const ts_sh_scope *s, const char *name,
+			      size_t len)
+{
+	return s->expr ? ts_env_find(s->expr->env, name, len) : NULL;
+}
+
+static sh_var *add_var(ts_sh_scope *s, const char *name, size_t len)
+{
+	s->vars = ts_grow(s->a, s->vars, &s->cap, s->n + 1, sizeof(*s->vars));
+	sh_var *v = &s->vars[s->n++];
+	memset(v, 0, sizeof(*v));
+	v->name = ts_strndup(s->a, name, len);
+	v->len = len;
+	return v;
+}
+
+void ts_sh_set(ts_sh_scope *s, const char *name, size_t len, ts_sh_value v,
+	       bool exported)
+{
+	const sh_var *old = find_local(s, name, len);
+	bool was = old ? (old->exported && !old->unset)
+		       : find_env(s, name, len) != NULL;
+	sh_var *nv = add_var(s, name, len);
+	nv->value = v;
+	nv->exported = exported || was || s->allexport;
+}
+
+void ts_sh_export(ts_sh_scope *s, const char *name, size_t len)
+{
+	const sh_var *old = find_local(s, name, len);
+	if (old && !old->unset) {
+		ts_sh_value v = old->value;
+		sh_var *nv = add_var(s, name, len);
+		nv->value = v;
+		nv->exported = true;
+	}
+	/* an env variable is exported already; an unset one exports nothing */
+}
+
+void ts_sh_unset(ts_sh_scope *s, const char *name, size_t len)
+{
+	sh_var *nv = add_var(s, name, len);
+	nv->value = ts_sh_text("");
+	nv->unset = true;
+}
+
+/* An env: value as the shell sees it. */
+static ts_sh_value from_env(const ts_sh_scope *s, const char *name, size_t len,
+			    const ts_value *ev)
+{
+	ts_sh_value v = {0};
+	const char *src = ev->text ? ev->text : "";
+	size_t slen = strlen(src);
+	switch (ev->kind) {
+	case TS_VAL_TEXT:
+		return ts_sh_text(src);
+	case TS_VAL_GITHUB_TOKEN:
+	case TS_VAL_SECRET:
+		v.kind = ev->kind;
+		v.text = placeholder(s->a, name, len);
+		return v;
+	case TS_VAL_UNKNOWN:
+		break;
+	}
+	if (tokenish(name, len) || tokenish(src, slen)) {
+		v.kind = TS_VAL_UNKNOWN;
+		v.text = placeholder(s->a, name, len);
+		return v;
+	}
+	v = unknown_text(s->a, name, len);
+	v.pull_request = pr_source(src, slen, s->pull_request);
+	return v;
+}
+
+typedef enum look_mode { LOOK_ANY, LOOK_ENV, LOOK_SHELL } look_mode;
+
+static ts_sh_value lookup(const ts_sh_scope *s, const char *name, size_t len,
+			  look_mode mode, bool *found)
+{
+	*found = false;
+	const sh_var *lv = find_local(s, name, len);
+	if (lv) {
+		if (lv->unset || (mode == LOOK_ENV && !lv->exported))
+			return ts_sh_text("");
+		*found = true;
+		ts_sh_value v = lv->value;
+		if (!v.exact && v.kind == TS_VAL_TEXT && v.text[0] == '{' &&
+		    !strchr(v.text, '/'))
+			v.text = placeholder(s->a, name, len);
+		v.pull_request |= pr_name(name, len);
+		return v;
+	}
+	if (mode != LOOK_SHELL) {
+		const ts_var *ev = find_env(s, name, len);
+		if (ev) {
+			*found = true;
+			ts_sh_value v = from_env(s, name, len, &ev->value);
+			v.pull_request |= pr_name(name, len);
+			return v;
+		}
+		const char *def = ts_expr_runner_default(name, len);
+		if (def) {
+			*found = true;
+			return ts_sh_text(def);
+		}
+	}
+	ts_sh_value v = unknown_text(s->a, name, len);
+	v.oidc = ts_streq(name, len, "ACTIONS_ID_TOKEN_REQUEST_URL") ||
+		 ts_streq(name, len, "ACTIONS_ID_TOKEN_REQUEST_TOKEN");
+	v.pull_request = pr_name(name, len);
+	return v;
+}
+
+ts_sh_value ts_sh_lookup(const ts_sh_scope *s, const char *name, size_t len,
+			 bool env_only, bool *found)
+{
+	return lookup(s, name, len, env_only ? LOOK_ENV : LOOK_ANY, found);
+}
+
+typedef struct seen_set {
+	const char **names;
+	size_t *lens;
+	size_t n, cap, cap2;
+} seen_set;
+
+static bool seen_add(ts_arena *a, seen_set *ss, const char *name, size_t len)
+{
+	for (size_t i = 0; i < ss->n; i++)
+		if (ss->lens[i] == len && memcmp(ss->names[i], name, len) == 0)
+			return false;
+	ss->names = ts_grow(a, ss->names, &ss->cap, ss->n + 1, sizeof(*ss->names));
+	ss->lens = ts_grow(a, ss->lens, &ss->cap2, ss->n + 1, sizeof(*ss->lens));
+	ss->names[ss->n] = name;
+	ss->lens[ss->n++] = len;
+	return true;
+}
+
+void ts_sh_env_each(const ts_sh_scope *s, ts_sh_env_fn fn, void *ud)
+{
+	seen_set ss = {0};
+	for (const ts_sh_scope *sc = s; sc; sc = sc->parent)
+		for (size_t i = sc->n; i-- > 0;) {
+			const sh_var *v = &sc->vars[i];
+			if (!seen_add(s->a, &ss, v->name, v->len))
+				continue;
+			if (v->exported && !v->unset &&
+			    !fn(ud, v->name, v->len, &v->value))
+				return;
+		}
+	if (!s->expr)
+		return;
+	for (const ts_env *e = s->expr->env; e; e = e->parent)
+		for (size_t i = 0; i < e->nvars; i++) {
+			const ts_var *ev = &e->vars[i];
+			size_t len = strlen(ev->name);
+			if (!seen_add(s->a, &ss, ev->name, len))
+				continue;
+			ts_sh_value v = from_env(s, ev->name, len, &ev->value);
+			if (!fn(ud, ev->name, len, &v))
+				return;
+		}
+}
+
+ts_sh_value ts_sh_eval_expr(const ts_sh_scope *s, const char *expr, size_t len)
+{
+	ts_value ev = {TS_VAL_UNKNOWN, NULL};
+	if (s->expr)
+		ev = ts_expr_eval(s->expr, expr, len);
+	ts_sh_value v = {0};
+	switch (ev.kind) {
+	case TS_VAL_TEXT:
+		return ts_sh_text(ev.text);
+	case TS_VAL_GITHUB_TOKEN:
+	case TS_VAL_SECRET:
+		v.kind = ev.kind;
+		v.text = placeholder(s->a, expr, len);
+		return v;
+	case TS_VAL_UNKNOWN:
+		break;
+	}
+	if (tokenish(expr, len)) {
+		v.kind = TS_VAL_UNKNOWN;
+		v.text = placeholder(s->a, expr, len);
+		return v;
+	}
+	v = unknown_text(s->a, expr, len);
+	v.pull_request = pr_source(expr, len, s->pull_request);
+	return v;
+}
+
+/* Variables the runner sets that no map knows the value of. */
+static bool runner_var(const char *name, size_t len)
+{
+	return (len > 7 && memcmp(name, "GITHUB_", 7) == 0) ||
+	       (len > 7 && memcmp(name, "RUNNER_", 7) == 0) ||
+	       (len > 8 && memcmp(name, "ACTIONS_", 8) == 0);
+}
+
+static ts_sh_value join_values(ts_arena *a, ts_sh_value x, ts_sh_value y)
+{
+	ts_sh_value v = x;
+	v.kind = ts_sh_join(x.kind, y.kind);
+	v.text = ts_sprintf(a, "%s%s", x.text, y.text);
+	v.exact = x.exact && y.exact;
+	v.pull_request = x.pull_request || y.pull_request;
+	v.oidc = x.oidc || y.oidc;
+	return v;
+}
+
+static ts_sh_value eval_var(const ts_sh_scope *s, const ts_sh_part *part)
+{
+	bool found;
+	look_mode mode = !s->pwsh ? LOOK_ANY : part->env ? LOOK_ENV : LOOK_SHELL;
+	ts_sh_value v = lookup(s, part->text, part->len, mode, &found);
+	bool empty = !found || (v.exact && !v.text[0]);
+	switch (part->op) {
+	case TS_SH_OP_NONE:
+		return v;
+	case TS_SH_OP_DEFAULT: {
+		if (!empty)
+			return v;
+		ts_sh_value alt = part->alt ? ts_sh_eval(s, part->alt)
+					    : ts_sh_text("");
+		if (found || !runner_var(part->text, part->len))
+			return alt;
+		ts_sh_value j = join_values(s->a, alt, v);
+		j.text = v.text;
+		return j;
+	}
+	case TS_SH_OP_ALT:
+		if (!found)
+			return ts_sh_text("");
+		return part->alt ? ts_sh_eval(s, part->alt) : ts_sh_text("");
+	case TS_SH_OP_LENGTH:
+		return unknown_text(s->a, "length", 6);
+	case TS_SH_OP_OTHER:
+		v.exact = false;
+		v.text = placeholder(s->a, part->text, part->len);
+		return v;
+	}
+	return v;
+}
+
+static ts_sh_value eval_part(const ts_sh_scope *s, const ts_sh_part *part)
+{
+	switch (part->kind) {
+	case TS_SH_LIT:
+		return ts_sh_text(part->text);
+	case TS_SH_VAR:
+		return eval_var(s, part);
+	case TS_SH_EXPR:
+		return ts_sh_eval_expr(s, part->text, part->len);
+	case TS_SH_SUBST:
+		if (s->subst)
+			return s->subst(s->ud, part->sub);
+		return unknown_text(s->a, "output", 6);
+	case TS_SH_ARITH:
+		return unknown_text(s->a, "number", 6);
+	}
+	return ts_sh_text("");
+}
+
+ts_sh_value ts_sh_eval(const ts_sh_scope *s, const ts_sh_word *w)
+{
+	ts_sh_value v = ts_sh_text("");
+	ts_buf b;
+	ts_buf_init(&b, s->a);
+	for (size_t i = 0; i < w->nparts; i++) {
+		ts_sh_value pv = eval_part(s, &w->parts[i]);
+		ts_buf_adds(&b, pv.text);
+		v.kind = ts_sh_join(v.kind, pv.kind);
+		v.exact = v.exact && pv.exact;
+		v.pull_request |= pv.pull_request;
+		v.oidc |= pv.oidc;
+	}
+	v.text = ts_buf_cstr(&b);
+	return v;
+}
