@@ -1,0 +1,87 @@
+/*
+ * emit.h - the last stage: what a run prints and writes.
+ *
+ * Contract:
+ *  - Every format is produced from ts_file_result values alone, one file at
+ *    a time and in the order files were given, so output is identical for
+ *    any number of worker threads, and memory does not grow with the
+ *    number of files (the caller frees each result after emitting it).
+ *  - ts_emit_write replaces a file atomically: a temporary file in the same
+ *    folder, written and flushed, given the original's mode, then renamed
+ *    over it. On any failure the original is untouched and the temporary
+ *    file removed. It never writes through a symlink.
+ */
+#ifndef TS_EMIT_H
+#define TS_EMIT_H
+
+#include "../plan.h"
+
+#include <stdio.h>
+
+typedef enum ts_file_status {
+	TS_FILE_CHANGED,        /* a verified change was planned (and, for fix, written) */
+	TS_FILE_UNCHANGED,      /* nothing to do */
+	TS_FILE_NOT_WORKFLOW,   /* no top-level `jobs:` (a config file, say) */
+	TS_FILE_ERROR           /* bad input, or a change that failed to verify */
+} ts_file_status;
+
+typedef struct ts_file_result {
+	const char *path;       /* as opened */
+	const char *display;    /* relative to the repository root */
+	const char *root;       /* the repository root, or NULL */
+	ts_file_status status;
+	ts_error err;           /* ERROR (and NOT_WORKFLOW: why) */
+	bool internal;          /* the error is ours (verification), not the input's */
+	const ts_map *map;
+	const ts_source *src;
+	const ts_workflow *wf;  /* NULL unless parsed as a workflow */
+	const ts_inference *inf;
+	const ts_plan *plan;
+	const char *out_text;   /* CHANGED: the new text */
+	size_t out_len;
+	bool written;           /* fix: the file was replaced */
+} ts_file_result;
+
+typedef enum ts_format {
+	TS_FORMAT_DIFF, TS_FORMAT_TEXT, TS_FORMAT_JSON, TS_FORMAT_SARIF,
+	TS_FORMAT_MARKDOWN, TS_FORMAT_GITHUB
+} ts_format;
+
+typedef enum ts_mode { TS_MODE_DIFF, TS_MODE_FIX, TS_MODE_CHECK, TS_MODE_EXPLAIN } ts_mode;
+
+typedef struct ts_emit_opts {
+	ts_mode mode;
+	ts_format format;
+	bool color;
+	bool summary_only;      /* explain --summary */
+	bool quiet;
+} ts_emit_opts;
+
+/* Counts for the closing summary and the exit code. */
+typedef struct ts_totals {
+	size_t files, changed, unchanged, not_workflow, errors;
+	size_t repos;
+	size_t jobs, jobs_written, jobs_has_block, jobs_inherit, jobs_unresolved,
+		jobs_unsafe, impossible;
+} ts_totals;
+
+/* A stateful emitter: begin, one call per file, end. */
+typedef struct ts_emitter ts_emitter;
+
+ts_emitter *ts_emitter_new(FILE *out, FILE *err, const ts_emit_opts *opts);
+void ts_emitter_file(ts_emitter *e, const ts_file_result *r);
+void ts_emitter_end(ts_emitter *e, ts_totals *totals);
+void ts_emitter_free(ts_emitter *e);
+
+/* ---- building blocks, also used by tests ---- */
+
+void ts_emit_diff(ts_buf *b, const char *display, const char *old, size_t oldlen,
+		  const char *new_text, size_t newlen, bool color);
+/* True when the line diff of old -> new removes no line; *changed gets the
+ * number of lines it removes or alters. */
+bool ts_diff_only_adds(const char *old, size_t oldlen, const char *new_text,
+		       size_t newlen, size_t *changed);
+int ts_emit_write(const char *path, const char *text, size_t len,
+		  unsigned mode, ts_error *err);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * emit_int.h - the emitter's state, shared by the files of the emit stage.
+ * Not for use outside src/emit/.
+ */
+#ifndef TS_EMIT_INT_H
+#define TS_EMIT_INT_H
+
+#include "emit.h"
+
+/* An unresolved cause and how often it was seen (explain --summary). */
+typedef struct ts_unknown {
+	char *what;
+	size_t count;
+} ts_unknown;
+
+struct ts_emitter {
+	FILE *out, *err;
+	ts_emit_opts opts;
+	ts_totals totals;
+	char *last_root;
+	ts_unknown *unknowns;
+	size_t nunknowns, cap_unknowns;
+	void *fmt;              /* state of a machine format */
+	size_t nth;             /* files emitted so far */
+};
+
+const char *ts_action_word(ts_job_action a);
+const char *ts_grants_text(ts_arena *a, const ts_map *map, const ts_job_needs *jn);
+const char *ts_where(ts_arena *a, const ts_reason *r);
+const ts_note *ts_first_note(const ts_job_needs *jn, ts_note_kind kind);
+
+/* explain.c */
+void ts_explain_file(ts_emitter *e, const ts_file_result *r, ts_arena *a);
+void ts_explain_summary(ts_emitter *e);
+void ts_unknowns_add(ts_emitter *e, const ts_file_result *r);
+void ts_unknowns_free(ts_emitter *e);
+
+/* formats.c */
+void ts_formats_begin(ts_emitter *e);
+void ts_formats_file(ts_emitter *e, const ts_file_result *r, ts_arena *a);
+void ts_formats_end(ts_emitter *e);
+void ts_formats_free(ts_emitter *e);
+
+#endif

@@ -1,0 +1,167 @@
+/*
+ * main.c - the command line: options, the map, the batch of files on worker
+ * threads, output in the order files were given, and the exit status.
+ */
+#include "cli/cli.h"
+#include "discover.h"
+#include "pipeline.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------ */
+/* The batch: workers fill result slots; the main thread emits them in   */
+/* order and frees each as soon as it is out, so memory stays bounded.   */
+
+typedef struct ts_slot {
+	ts_arena arena;
+	ts_file_result r;
+	bool done;
+} ts_slot;
+
+typedef struct ts_batch {
+	const ts_config *cfg;
+	const ts_targets *targets;
+	ts_slot *slots;
+	size_t next;            /* next file to take */
+	size_t emitted;         /* files emitted so far */
+	size_t window;          /* how far workers may run ahead of emission */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+} ts_batch;
+
+static void *ts_worker(void *arg)
+{
+	ts_batch *b = arg;
+	for (;;) {
+		pthread_mutex_lock(&b->mu);
+		while (b->next < b->targets->n && b->next >= b->emitted + b->window)
+			pthread_cond_wait(&b->cv, &b->mu);
+		size_t i = b->next < b->targets->n ? b->next++ : SIZE_MAX;
+		pthread_mutex_unlock(&b->mu);
+		if (i == SIZE_MAX)
+			return NULL;
+		ts_slot *s = &b->slots[i];
+		ts_process(b->cfg, &b->targets->v[i], &s->arena, &s->r);
+		pthread_mutex_lock(&b->mu);
+		s->done = true;
+		pthread_cond_broadcast(&b->cv);
+		pthread_mutex_unlock(&b->mu);
+	}
+}
+
+static void ts_run_serial(const ts_config *cfg, const ts_targets *targets,
+			  ts_emitter *em)
+{
+	for (size_t i = 0; i < targets->n; i++) {
+		ts_slot s;
+		memset(&s, 0, sizeof(s));
+		ts_process(cfg, &targets->v[i], &s.arena, &s.r);
+		ts_emitter_file(em, &s.r);
+		ts_arena_free(&s.arena);
+	}
+}
+
+static void ts_run_parallel(const ts_config *cfg, const ts_targets *targets,
+			    ts_emitter *em, unsigned nthreads)
+{
+	ts_batch b = {cfg, targets, NULL, 0, 0, 4 * (size_t)nthreads,
+		      PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
+	b.slots = calloc(targets->n, sizeof(*b.slots));
+	pthread_t *th = calloc(nthreads, sizeof(*th));
+	if (!b.slots || !th)
+		abort();
+	for (unsigned t = 0; t < nthreads; t++)
+		pthread_create(&th[t], NULL, ts_worker, &b);
+	for (size_t i = 0; i < targets->n; i++) {
+		pthread_mutex_lock(&b.mu);
+		while (!b.slots[i].done)
+			pthread_cond_wait(&b.cv, &b.mu);
+		pthread_mutex_unlock(&b.mu);
+		ts_emitter_file(em, &b.slots[i].r);
+		ts_arena_free(&b.slots[i].arena);
+		pthread_mutex_lock(&b.mu);
+		b.emitted = i + 1;
+		pthread_cond_broadcast(&b.cv);
+		pthread_mutex_unlock(&b.mu);
+	}
+	for (unsigned t = 0; t < nthreads; t++)
+		pthread_join(th[t], NULL);
+	free(th);
+	free(b.slots);
+}
+
+/* ------------------------------------------------------------------ */
+
+static int ts_load_maps(const ts_cli *cli, ts_map **out)
+{
+	ts_map *m = ts_map_new();
+	ts_error err;
+	if (ts_map_load_builtin(m, &err) < 0)
+		goto fail;
+	for (size_t i = 0; i < cli->nmaps; i++)
+		if (ts_map_load_file(m, cli->maps[i], &err) < 0)
+			goto fail;
+	if (ts_map_finish(m, &err) < 0)
+		goto fail;
+	*out = m;
+	return 0;
+fail:
+	fprintf(stderr, "tokenscope: map: %s\n", err.msg);
+	ts_map_free(m);
+	return -1;
+}
+
+static int ts_exit_code(const ts_cli *cli, const ts_totals *t)
+{
+	if (t->errors)
+		return TS_EXIT_ERROR;
+	if (cli->mode == TS_MODE_CHECK && t->changed)
+		return TS_EXIT_CHANGES;
+	return TS_EXIT_OK;
+}
+
+static int ts_run_paths(const ts_cli *cli, const ts_map *map)
+{
+	ts_arena a = TS_ARENA_INIT;
+	ts_targets targets = {NULL, 0, 0};
+	for (size_t i = 0; i < cli->npaths; i++)
+		ts_discover(&a, cli->paths[i], &targets);
+	ts_config cfg = {map, {cli->no_top_level, cli->no_comments}, cli->max_size, 0,
+			 cli->mode == TS_MODE_FIX};
+	ts_emit_opts eo = {cli->mode, cli->format, cli->color, cli->summary, cli->quiet};
+	ts_emitter *em = ts_emitter_new(stdout, stderr, &eo);
+	unsigned n = cli->jobs ? cli->jobs : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	if (n <= 1 || targets.n <= 1)
+		ts_run_serial(&cfg, &targets, em);
+	else
+		ts_run_parallel(&cfg, &targets, em, n);
+	ts_totals totals;
+	ts_emitter_end(em, &totals);
+	ts_emitter_free(em);
+	ts_arena_free(&a);
+	return ts_exit_code(cli, &totals);
+}
+
+int main(int argc, char **argv)
+{
+	ts_cli cli;
+	int rc = ts_cli_parse(argc, argv, &cli);
+	if (rc >= 0)
+		return rc;   /* --help, --version, or a usage error */
+	ts_map *map;
+	if (ts_load_maps(&cli, &map) < 0)
+		return TS_EXIT_USAGE;
+	if (cli.mode_lookup)
+		rc = ts_lookup_main(&cli, map);
+	else
+		rc = ts_run_paths(&cli, map);
+	ts_map_free(map);
+	ts_cli_free(&cli);
+	return rc;
+}

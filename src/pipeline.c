@@ -1,0 +1,164 @@
+/* pipeline.c - see pipeline.h. */
+#include "pipeline.h"
+
+#include "splice.h"
+#include "verify.h"
+
+#include <string.h>
+
+/* Reads a file of the same repository for infer (local actions, called
+ * workflows): never outside the root, and with the same checks as any
+ * workflow file. */
+typedef struct ts_reader {
+	const ts_config *cfg;
+	ts_arena *arena;
+	const char *root;
+} ts_reader;
+
+static bool ts_rel_ok(const char *rel)
+{
+	if (!rel[0] || rel[0] == '/')
+		return false;
+	for (const char *p = rel; (p = strstr(p, "..")); p += 2)
+		if ((p == rel || p[-1] == '/') && (p[2] == '/' || p[2] == '\0'))
+			return false;
+	return true;
+}
+
+static const ts_node *ts_read_local(void *ud, const char *rel, ts_error *err)
+{
+	ts_reader *rd = ud;
+	if (!rd->root) {
+		ts_fail(err, 0, 0, "not inside a repository");
+		return NULL;
+	}
+	if (!ts_rel_ok(rel)) {
+		ts_fail(err, 0, 0, "%s: outside the repository", rel);
+		return NULL;
+	}
+	ts_load_opts lo = {rd->cfg->max_size, rd->root};
+	ts_parse_opts po = {rd->cfg->max_depth};
+	ts_source src;
+	const ts_node *root;
+	const char *path = ts_sprintf(rd->arena, "%s/%s", rd->root, rel);
+	if (ts_load(rd->arena, path, &lo, &src, err) < 0 ||
+	    ts_parse(rd->arena, src.text, src.len, &po, &root, err) < 0) {
+		ts_error_prefix(err, "%s: ", rel);
+		return NULL;
+	}
+	return root;
+}
+
+static void ts_result_error(ts_file_result *r, const ts_error *err, bool internal)
+{
+	r->status = TS_FILE_ERROR;
+	r->err = *err;
+	r->internal = internal;
+}
+
+/* parse -> infer -> plan, shared by ts_process and ts_plan_count. */
+static int ts_analyse(const ts_config *cfg, ts_arena *a, const ts_target *t,
+		      ts_file_result *r, ts_error *err)
+{
+	ts_parse_opts po = {cfg->max_depth};
+	const ts_node *root;
+	if (ts_parse(a, r->src->text, r->src->len, &po, &root, err) < 0)
+		return -1;
+	ts_workflow *wf = ts_alloc(a, sizeof(*wf));
+	if (ts_workflow_read(a, root, wf, err) < 0) {
+		r->status = TS_FILE_NOT_WORKFLOW;
+		r->err = *err;
+		return 1;
+	}
+	ts_reader *rd = ts_alloc(a, sizeof(*rd));
+	rd->cfg = cfg;
+	rd->arena = a;
+	rd->root = t->root;
+	ts_infer_ctx ic = {cfg->map, a, ts_read_local, rd, t->display, 0};
+	ts_inference *inf = ts_alloc(a, sizeof(*inf));
+	ts_infer(&ic, wf, inf);
+	ts_plan *plan = ts_alloc(a, sizeof(*plan));
+	ts_plan_make(a, cfg->map, r->src, wf, inf, &cfg->plan, plan);
+	r->wf = wf;
+	r->inf = inf;
+	r->plan = plan;
+	return 0;
+}
+
+static void ts_change(const ts_config *cfg, ts_arena *a, ts_file_result *r)
+{
+	ts_spliced *sp = ts_alloc(a, sizeof(*sp));
+	ts_splice(a, r->src->text, r->src->len, r->plan, sp);
+	ts_error err;
+	if (ts_verify(cfg->map, r->src->text, r->src->len, sp, r->plan, &err) < 0) {
+		ts_result_error(r, &err, true);
+		return;
+	}
+	r->status = TS_FILE_CHANGED;
+	r->out_text = sp->text;
+	r->out_len = sp->len;
+	if (!cfg->write)
+		return;
+	if (r->src->symlink) {
+		ts_fail(&err, 0, 0, "not written: it is reached through a symlink");
+		ts_result_error(r, &err, false);
+		return;
+	}
+	if (ts_emit_write(r->path, sp->text, sp->len, r->src->mode, &err) < 0) {
+		ts_result_error(r, &err, false);
+		return;
+	}
+	r->written = true;
+}
+
+void ts_process(const ts_config *cfg, const ts_target *t, ts_arena *a,
+		ts_file_result *r)
+{
+	ts_error err = {0, 0, ""};
+	memset(r, 0, sizeof(*r));
+	r->path = t->path;
+	r->display = t->display;
+	r->root = t->root;
+	r->map = cfg->map;
+	if (t->error) {
+		ts_fail(&err, 0, 0, "%s", t->error);
+		ts_result_error(r, &err, false);
+		return;
+	}
+	ts_source *src = ts_alloc(a, sizeof(*src));
+	ts_load_opts lo = {cfg->max_size, t->root};
+	if (ts_load(a, t->path, &lo, src, &err) < 0) {
+		ts_result_error(r, &err, false);
+		return;
+	}
+	r->src = src;
+	int rc = ts_analyse(cfg, a, t, r, &err);
+	if (rc < 0)
+		ts_result_error(r, &err, false);
+	if (rc != 0)
+		return;
+	if (r->plan->nins == 0) {
+		r->status = TS_FILE_UNCHANGED;
+		return;
+	}
+	ts_change(cfg, a, r);
+}
+
+int ts_plan_count(const ts_config *cfg, const char *path, const char *text,
+		  size_t len, ts_error *err)
+{
+	ts_arena a = TS_ARENA_INIT;
+	ts_source src;
+	ts_load_opts lo = {cfg->max_size, NULL};
+	ts_target t = {path, NULL, path, NULL};
+	ts_file_result r;
+	memset(&r, 0, sizeof(r));
+	r.src = &src;
+	int n = -1;
+	if (ts_load_bytes(path, text, len, &lo, &src, err) == 0) {
+		int rc = ts_analyse(cfg, &a, &t, &r, err);
+		n = rc < 0 ? -1 : rc > 0 ? 0 : (int)r.plan->nins;
+	}
+	ts_arena_free(&a);
+	return n;
+}

@@ -1,0 +1,36 @@
+/*
+ * pipeline.h - one workflow file through every stage:
+ *
+ *     load -> parse -> infer -> plan -> splice -> verify -> (write)
+ *
+ * Contract: ts_process never fails as a call: whatever goes wrong becomes
+ * the result's status and error, so a batch goes on with the next file.
+ * Everything it allocates is in the caller's arena, which the caller frees
+ * once the result has been emitted. With `write` set (fix) a verified
+ * change is written atomically; nothing is written otherwise. The map is
+ * shared read-only, so ts_process may run on many threads at once.
+ */
+#ifndef TS_PIPELINE_H
+#define TS_PIPELINE_H
+
+#include "discover.h"
+#include "emit/emit.h"
+#include "parse/parse.h"
+
+typedef struct ts_config {
+	const ts_map *map;
+	ts_plan_opts plan;
+	size_t max_size;        /* 0: the default */
+	unsigned max_depth;     /* 0: the default */
+	bool write;             /* fix: replace changed files */
+} ts_config;
+
+void ts_process(const ts_config *cfg, const ts_target *t, ts_arena *a,
+		ts_file_result *r);
+
+/* Parses text as a workflow and plans it: the number of insertions a run
+ * would make (tests use it to check that a second run plans nothing). */
+int ts_plan_count(const ts_config *cfg, const char *path, const char *text,
+		  size_t len, ts_error *err);
+
+#endif
