@@ -75,7 +75,13 @@ cp -R "$tmp/repo" "$tmp/again"
 	fail "a second run would change the output again: $(cat "$tmp/check")"
 
 if [ -f "$dir/explain.txt" ]; then
-	(cd "$dir" && "$bin" explain -q --no-color $args "$(basename "$before")") >"$tmp/explain" 2>&1
-	diff "$dir/explain.txt" "$tmp/explain" >"$tmp/d" || fail "explain differs: $(cat "$tmp/d")"
+	# Map entries are cited as [file:line]; the line moves whenever a map
+	# is edited, so it is masked (the file is still compared).
+	mask='s/\(\[endpoint-map\/[^]:]*\):[0-9]*\]/\1:N]/g'
+	# shellcheck disable=SC2086
+	(cd "$dir" && "$bin" explain -q --no-color $args "$(basename "$before")") 2>&1 |
+		sed "$mask" >"$tmp/explain"
+	sed "$mask" "$dir/explain.txt" | diff - "$tmp/explain" >"$tmp/d" ||
+		fail "explain differs: $(cat "$tmp/d")"
 fi
 exit 0

@@ -28,7 +28,7 @@ static const char *ts_step_label(ts_jobctx *jc, const ts_step *s)
 ts_reason ts_step_reason(ts_jobctx *jc, const ts_step *s, const char *what,
 			 int line)
 {
-	ts_reason r = {what, s ? ts_step_label(jc, s) : "job", line, jc->file,
+	ts_reason r = {what, s ? ts_step_label(jc, s) : NULL, line, jc->file,
 		       {NULL, 0, NULL}};
 	return r;
 }

@@ -190,7 +190,7 @@ static void ts_callee_grants(ts_jobctx *jc, const ts_inference *inf,
 			if (!level[s])
 				continue;
 			ts_reason r = *base;
-			r.what = ts_sprintf(jc->ctx->arena, "%s (job %s)", base->what, cn->job->id);
+			r.what = ts_sprintf(jc->ctx->arena, "%s, job %s", base->what, cn->job->id);
 			ts_alt alt = {(short)s, (unsigned char)level[s], 0};
 			ts_req req = {&alt, 1};
 			ts_needs needs = {&req, 1};
