@@ -61,7 +61,7 @@ typedef struct ts_emit_opts {
 typedef struct ts_totals {
 	size_t files, changed, unchanged, not_workflow, errors;
 	size_t repos;
-	size_t jobs, jobs_written, jobs_has_block, jobs_inherit, jobs_unresolved,
+	size_t jobs, jobs_proven, jobs_written, jobs_has_block, jobs_inherit, jobs_unresolved,
 		jobs_unsafe, impossible;
 } ts_totals;
 

@@ -115,11 +115,13 @@ void ts_explain_summary(ts_emitter *e)
 	fprintf(e->out, "files: %zu (%zu workflows, %zu not workflows, %zu errors)\n", t->files,
 		t->files - t->not_workflow - t->errors, t->not_workflow, t->errors);
 	fprintf(e->out, "jobs: %zu\n", t->jobs);
-	fprintf(e->out, "  resolved:   %zu (%.1f%%): %zu to write, %zu with blocks, %zu inheriting\n",
+	fprintf(e->out, "  needs proven: %zu (%.1f%%)\n", t->jobs_proven,
+		t->jobs ? 100.0 * (double)t->jobs_proven / (double)t->jobs : 0.0);
+	fprintf(e->out, "  decided:      %zu (%.1f%%): %zu to write, %zu with blocks, %zu inheriting\n",
 		decided, t->jobs ? 100.0 * (double)decided / (double)t->jobs : 0.0,
 		t->jobs_written, t->jobs_has_block, t->jobs_inherit);
-	fprintf(e->out, "  unresolved: %zu\n  unsafe:     %zu\n", t->jobs_unresolved,
-		t->jobs_unsafe);
+	fprintf(e->out, "  unresolved:   %zu (left as they are)\n  unsafe:       %zu\n",
+		t->jobs_unresolved, t->jobs_unsafe);
 	fprintf(e->out, "calls GITHUB_TOKEN cannot make: %zu\n", t->impossible);
 	if (e->nunknowns)
 		qsort(e->unknowns, e->nunknowns, sizeof(*e->unknowns), ts_cmp_unknown);

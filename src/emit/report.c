@@ -81,6 +81,7 @@ static void ts_count(ts_emitter *e, const ts_file_result *r)
 		case TS_JOB_UNSAFE: t->jobs_unsafe++; break;
 		}
 		const ts_job_needs *jn = &r->inf->jobs[i];
+		t->jobs_proven += jn->resolved;
 		for (size_t k = 0; k < jn->nnotes; k++)
 			t->impossible += jn->notes[k].kind == TS_NOTE_IMPOSSIBLE;
 	}
