@@ -74,7 +74,9 @@ static int ts_analyse(const ts_config *cfg, ts_arena *a, const ts_target *t,
 	rd->cfg = cfg;
 	rd->arena = a;
 	rd->root = t->root;
-	ts_infer_ctx ic = {cfg->map, a, ts_read_local, rd, t->display, 0};
+	unsigned *budget = ts_alloc(a, sizeof(*budget));
+	*budget = 64;
+	ts_infer_ctx ic = {cfg->map, a, ts_read_local, rd, t->display, 0, NULL, budget};
 	ts_inference *inf = ts_alloc(a, sizeof(*inf));
 	ts_infer(&ic, wf, inf);
 	ts_plan *plan = ts_alloc(a, sizeof(*plan));

@@ -73,6 +73,9 @@ typedef struct ts_infer_ctx {
 	void *read_ud;
 	const char *path;       /* the workflow's path relative to the root */
 	int depth;              /* workflows calling workflows: 0 at the top */
+	const struct ts_infer_ctx *caller;  /* the workflow that called this one */
+	unsigned *budget;       /* called workflows left to read for this file;
+				   NULL: the default */
 } ts_infer_ctx;
 
 /* What the whole workflow needs, and what its jobs inherit. */

@@ -206,10 +206,19 @@ void ts_call_workflow(ts_jobctx *jc, const ts_use *u, const ts_reason *why)
 		ts_job_note(jc, TS_NOTE_UNRESOLVED, why, "called workflow not read");
 		return;
 	}
-	if (jc->ctx->depth >= TS_LOCAL_DEPTH) {
+	for (const ts_infer_ctx *c = jc->ctx; c; c = c->caller)
+		if (c->path && !strcmp(c->path, rel)) {
+			ts_job_note(jc, TS_NOTE_UNRESOLVED, why, "the called workflow calls itself");
+			return;
+		}
+	/* Jobs fan out: many jobs calling many workflows could multiply, so
+	 * one file may read only so many called workflows in all. */
+	if (jc->ctx->depth >= TS_LOCAL_DEPTH || (jc->ctx->budget && *jc->ctx->budget == 0)) {
 		ts_job_note(jc, TS_NOTE_UNRESOLVED, why, "called workflows nest too deeply");
 		return;
 	}
+	if (jc->ctx->budget)
+		(*jc->ctx->budget)--;
 	ts_error err;
 	const ts_node *root = jc->ctx->read(jc->ctx->read_ud, rel, &err);
 	ts_workflow wf;
@@ -221,6 +230,7 @@ void ts_call_workflow(ts_jobctx *jc, const ts_use *u, const ts_reason *why)
 	ts_infer_ctx sub = *jc->ctx;
 	sub.depth++;
 	sub.path = rel;
+	sub.caller = jc->ctx;
 	ts_inference inf;
 	ts_infer(&sub, &wf, &inf);
 	ts_callee_grants(jc, &inf, rel, why);
