@@ -163,20 +163,31 @@ static void ts_hunks(ts_buf *b, const ts_script *sc, const ts_line_ref *x,
 	}
 }
 
+/* Both texts as lines, and the edit script between them. */
+typedef struct ts_line_diff {
+	ts_line_ref *x, *y;
+	ts_script sc;
+} ts_line_diff;
+
+static void ts_line_diff_make(ts_arena *a, const char *old, size_t oldlen,
+			      const char *new_text, size_t newlen, ts_line_diff *d)
+{
+	long n = (long)ts_split_lines(a, old, oldlen, &d->x);
+	long m = (long)ts_split_lines(a, new_text, newlen, &d->y);
+	ts_myers(a, d->x, n, d->y, m, &d->sc);
+}
+
 void ts_emit_diff(ts_buf *b, const char *display, const char *old, size_t oldlen,
 		  const char *new_text, size_t newlen, bool color)
 {
 	ts_arena tmp = TS_ARENA_INIT;
-	ts_line_ref *x, *y;
-	long n = (long)ts_split_lines(&tmp, old, oldlen, &x);
-	long m = (long)ts_split_lines(&tmp, new_text, newlen, &y);
-	ts_script sc;
-	ts_myers(&tmp, x, n, y, m, &sc);
+	ts_line_diff d;
+	ts_line_diff_make(&tmp, old, oldlen, new_text, newlen, &d);
 	const char *bold = color ? "\033[1m" : "", *off = color ? "\033[0m" : "";
 	ts_buf_addf(b, "%sdiff --git a/%s b/%s%s\n", bold, display, display, off);
 	ts_buf_addf(b, "%s--- a/%s%s\n", bold, display, off);
 	ts_buf_addf(b, "%s+++ b/%s%s\n", bold, display, off);
-	ts_hunks(b, &sc, x, y, color);
+	ts_hunks(b, &d.sc, d.x, d.y, color);
 	ts_arena_free(&tmp);
 }
 
@@ -184,14 +195,11 @@ bool ts_diff_only_adds(const char *old, size_t oldlen, const char *new_text,
 		       size_t newlen, size_t *changed_lines)
 {
 	ts_arena tmp = TS_ARENA_INIT;
-	ts_line_ref *x, *y;
-	long n = (long)ts_split_lines(&tmp, old, oldlen, &x);
-	long m = (long)ts_split_lines(&tmp, new_text, newlen, &y);
-	ts_script sc;
-	ts_myers(&tmp, x, n, y, m, &sc);
+	ts_line_diff d;
+	ts_line_diff_make(&tmp, old, oldlen, new_text, newlen, &d);
 	size_t removed = 0;
-	for (size_t k = 0; k < sc.n; k++)
-		removed += sc.op[k] == '-';
+	for (size_t k = 0; k < d.sc.n; k++)
+		removed += d.sc.op[k] == '-';
 	ts_arena_free(&tmp);
 	if (changed_lines)
 		*changed_lines = removed;
