@@ -39,6 +39,9 @@ typedef struct ts_builder {
 	size_t nanchors, cap_anchors;
 	ts_node *root;
 	int docs;
+	bool doc_pending;       /* a second document began with no marks */
+	size_t cur_off;         /* ts_pos_at's cursor: offset, line, column */
+	int cur_line, cur_col;
 	ts_error *err;
 } ts_builder;
 
@@ -95,6 +98,27 @@ static ts_node *ts_anchor_get(const ts_builder *b, const char *name)
 /* ------------------------------------------------------------------ */
 /* Nodes                                                               */
 
+/* Line and column (1-based, columns in characters) of a byte offset that
+ * libfyaml gave no mark for. Offsets mostly grow, so a cursor makes the
+ * scan linear over the file. */
+static void ts_pos_at(ts_builder *b, size_t off, int *line, int *col)
+{
+	if (off < b->cur_off || b->cur_line == 0) {
+		b->cur_off = 0;
+		b->cur_line = 1;
+		b->cur_col = 1;
+	}
+	for (; b->cur_off < off && b->cur_off < b->len; b->cur_off++) {
+		unsigned char c = (unsigned char)b->text[b->cur_off];
+		if (c == '\n')
+			b->cur_line++, b->cur_col = 1;
+		else if ((c & 0xC0) != 0x80)
+			b->cur_col++;
+	}
+	*line = b->cur_line;
+	*col = b->cur_col;
+}
+
 static void ts_set_pos(ts_node *n, const struct fy_mark *m, int shift)
 {
 	n->start = m->input_pos - (size_t)shift;
@@ -141,6 +165,7 @@ static ts_node *ts_scalar(ts_builder *b, struct fy_event *ev)
 		/* An empty value has no bytes: it sits where the last token ended. */
 		n->null = true;
 		n->start = n->end = b->last_end;
+		ts_pos_at(b, n->start, &n->line, &n->col);
 		return n;
 	}
 	bool quoted = n->style == TS_SINGLE_QUOTED || n->style == TS_DOUBLE_QUOTED;
@@ -174,20 +199,22 @@ static ts_node *ts_alias(ts_builder *b, struct fy_event *ev)
 
 static int ts_push(ts_builder *b, ts_node *n, struct fy_token *start)
 {
+	enum fy_token_type tt = start ? fy_token_get_type(start) : FYTT_NONE;
+	n->flow = tt == FYTT_FLOW_MAPPING_START || tt == FYTT_FLOW_SEQUENCE_START;
+	const struct fy_mark *sm = start ? fy_token_start_mark(start) : NULL;
+	if (sm) {
+		ts_set_pos(n, sm, 0);
+	} else {
+		n->start = b->last_end;
+		ts_pos_at(b, n->start, &n->line, &n->col);
+	}
+	n->end = n->flow ? n->start + 1 : n->start;
 	if (b->depth == b->max_depth)
 		return ts_fail(b->err, n->line, n->col,
 			       "nesting deeper than %zu levels", b->max_depth);
 	ts_frame *f = &b->stack[b->depth++];
 	memset(f, 0, sizeof(*f));
 	f->node = n;
-	enum fy_token_type tt = start ? fy_token_get_type(start) : FYTT_NONE;
-	n->flow = tt == FYTT_FLOW_MAPPING_START || tt == FYTT_FLOW_SEQUENCE_START;
-	const struct fy_mark *sm = start ? fy_token_start_mark(start) : NULL;
-	if (sm)
-		ts_set_pos(n, sm, 0);
-	else
-		n->start = b->last_end;
-	n->end = n->flow ? n->start + 1 : n->start;
 	return 0;
 }
 
@@ -276,19 +303,42 @@ static void ts_attach(ts_builder *b, ts_node *n)
 /* ------------------------------------------------------------------ */
 /* Events                                                              */
 
+/* A second document is refused where it starts. After `...` it may begin
+ * with no `---` and so no marks: then the first token of its content (or
+ * the end of the file) gives the position. */
 static int ts_on_document(ts_builder *b, struct fy_event *ev)
 {
 	if (++b->docs == 1)
 		return 0;
 	struct fy_token *t = ev->document_start.document_start;
 	const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
-	return ts_fail(b->err, m ? m->line + 1 : 0, m ? m->column + 1 : 0,
+	if (!m) {
+		b->doc_pending = true;
+		return 0;
+	}
+	return ts_fail(b->err, m->line + 1, m->column + 1,
 		       "a second YAML document: a workflow file holds one");
+}
+
+static int ts_second_document(ts_builder *b, struct fy_event *ev)
+{
+	struct fy_token *t = fy_event_get_token(ev);
+	const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+	int line, col;
+	if (m) {
+		line = m->line + 1;
+		col = m->column + 1;
+	} else {
+		ts_pos_at(b, b->len, &line, &col);
+	}
+	return ts_fail(b->err, line, col, "a second YAML document: a workflow file holds one");
 }
 
 static int ts_on_event(ts_builder *b, struct fy_event *ev)
 {
 	ts_node *n;
+	if (b->doc_pending && ev->type != FYET_DOCUMENT_START)
+		return ts_second_document(b, ev);
 	switch (ev->type) {
 	case FYET_DOCUMENT_START:
 		return ts_on_document(b, ev);
