@@ -39,9 +39,29 @@ static bool ts_has_ref(const char *s, size_t len, const char *word)
 	return false;
 }
 
+/* `secrets` or `github` as a whole context (toJSON(secrets), format('{0}',
+ * github)): both hold the token (secrets.GITHUB_TOKEN, github.token). */
+static bool ts_whole_context(const char *s, size_t len, const char *word)
+{
+	size_t wl = strlen(word);
+	for (size_t i = 0; i + wl <= len; i++) {
+		if (strncasecmp(s + i, word, wl))
+			continue;
+		bool left = i == 0 || (!ts_is_ident(s[i - 1]) && s[i - 1] != '.');
+		size_t r = i + wl;
+		while (r < len && s[r] == ' ')
+			r++;
+		bool right = r == len || (!ts_is_ident(s[r]) && s[r] != '.' && s[r] != '[');
+		if (left && right)
+			return true;
+	}
+	return false;
+}
+
 static bool ts_mentions_token(const char *s, size_t len)
 {
-	return ts_has_ref(s, len, "secrets.GITHUB_TOKEN") ||
+	return ts_whole_context(s, len, "secrets") || ts_whole_context(s, len, "github") ||
+	       ts_has_ref(s, len, "secrets.GITHUB_TOKEN") ||
 	       ts_has_ref(s, len, "github.token") ||
 	       ts_has_ref(s, len, "secrets['GITHUB_TOKEN']") ||
 	       ts_has_ref(s, len, "secrets[\"GITHUB_TOKEN\"]");
@@ -141,12 +161,37 @@ static ts_value ts_eval_atom(const ts_expr_ctx *ctx, const char *s, size_t len)
 	return ts_val(TS_VAL_UNKNOWN, ts_strndup(ctx->arena, s, len));
 }
 
-static ts_val_kind ts_worse(ts_val_kind a, ts_val_kind b)
+/* The kind of `a || b`: the value is one operand, so the token wins, then
+ * an operand that may be the token (`secrets.PAT || inputs.token` falls back
+ * to whatever the input holds), then another secret. */
+static ts_val_kind ts_either(ts_val_kind a, ts_val_kind b)
 {
-	/* GITHUB_TOKEN dominates (the value carries it), then SECRET, then UNKNOWN. */
+	static const int rank[] = {[TS_VAL_TEXT] = 0, [TS_VAL_SECRET] = 1,
+				   [TS_VAL_UNKNOWN] = 2, [TS_VAL_GITHUB_TOKEN] = 3};
+	return rank[a] >= rank[b] ? a : b;
+}
+
+/* The kind of text made of parts (`x-access-token:${{ secrets.PAT }}@host`):
+ * the token wins; else a known secret is the credential, whatever unknown
+ * text surrounds it. */
+static ts_val_kind ts_joined(ts_val_kind a, ts_val_kind b)
+{
 	static const int rank[] = {[TS_VAL_TEXT] = 0, [TS_VAL_UNKNOWN] = 1,
 				   [TS_VAL_SECRET] = 2, [TS_VAL_GITHUB_TOKEN] = 3};
 	return rank[a] >= rank[b] ? a : b;
+}
+
+/* A comparison or negation is a boolean, never a credential. */
+static bool ts_is_boolean(const char *s, size_t len)
+{
+	while (len && isspace((unsigned char)*s))
+		s++, len--;
+	if (len && s[0] == '!' && (len < 2 || s[1] != '='))
+		return true;
+	for (size_t i = 0; i + 1 < len; i++)
+		if ((s[i] == '=' || s[i] == '!') && s[i + 1] == '=')
+			return true;
+	return memchr(s, '<', len) || memchr(s, '>', len);
 }
 
 /* Splits on top-level `||` and `&&`: the value is one of the operands, so
@@ -172,11 +217,13 @@ static ts_value ts_eval_or(const ts_expr_ctx *ctx, const char *s, size_t len)
 			  ((c == '|' && s[i + 1] == '|') || (c == '&' && s[i + 1] == '&'));
 		if (!op && i < len)
 			continue;
-		ts_value v = ts_eval_atom(ctx, s + start, i - start);
+		ts_value v = ts_is_boolean(s + start, i - start)
+				     ? ts_val(TS_VAL_TEXT, "")
+				     : ts_eval_atom(ctx, s + start, i - start);
 		if (!split && i == len)
 			return v;
 		split = true;
-		if (ts_worse(acc.kind, v.kind) != acc.kind)
+		if (ts_either(acc.kind, v.kind) != acc.kind)
 			acc = v;
 		start = i + 2;
 		i++;
@@ -220,7 +267,7 @@ ts_value ts_expr_subst(const ts_expr_ctx *ctx, const char *text, size_t len)
 		const char *close = memmem(text + o + 3, len - o - 3, "}}", 2);
 		if (!close) {
 			ts_buf_add(&b, text + i, len - i);
-			kind = ts_worse(kind, TS_VAL_UNKNOWN);
+			kind = ts_joined(kind, TS_VAL_UNKNOWN);
 			break;
 		}
 		ts_buf_add(&b, text + i, o - i);
@@ -230,7 +277,7 @@ ts_value ts_expr_subst(const ts_expr_ctx *ctx, const char *text, size_t len)
 			ts_buf_adds(&b, v.text);
 		else
 			ts_buf_add(&b, text + o, c + 2 - o);
-		kind = ts_worse(kind, v.kind);
+		kind = ts_joined(kind, v.kind);
 		i = c + 2;
 	}
 	ts_value r = {kind, ts_buf_cstr(&b)};
