@@ -103,12 +103,15 @@ int ts_graphql_fields(ts_arena *a, const char *text, size_t len,
 		if (parens > 0 || depth < 0)
 			continue;
 		if (depth == 0) {
-			fragment = tl == 8 && !strncmp(tok, "fragment", 8);
-			if (tl == 8 && !strncmp(tok, "mutation", 8))
-				mutation = true;
+			/* Only the keyword that opens a definition sets its kind: the
+			 * names after it (a fragment's name, `on`, the type) do not. */
+			if (tl == 8 && !strncmp(tok, "fragment", 8))
+				fragment = true;
+			else if (tl == 8 && !strncmp(tok, "mutation", 8))
+				mutation = true, fragment = false;
 			else if ((tl == 5 && !strncmp(tok, "query", 5)) ||
 				 (tl == 12 && !strncmp(tok, "subscription", 12)))
-				mutation = false;
+				mutation = false, fragment = false;
 			continue;
 		}
 		if (depth != 1 || fragment || directive) {

@@ -17,8 +17,13 @@ static const char *ts_step_label(ts_jobctx *jc, const ts_step *s)
 	if (name && *name) {
 		size_t n = strlen(name);
 		/* A name is for people; keep the comment one short line. */
-		if (n > 40)
-			return ts_sprintf(jc->ctx->arena, "\"%.37s...\"", name);
+		if (n > 40) {
+			/* cut on a character boundary: the comment must stay UTF-8 */
+			size_t cut = 37;
+			while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80)
+				cut--;
+			return ts_sprintf(jc->ctx->arena, "\"%.*s...\"", (int)cut, name);
+		}
 		if (!strchr(name, '\n') && !strstr(name, "${{"))
 			return ts_sprintf(jc->ctx->arena, "\"%s\"", name);
 	}

@@ -238,11 +238,26 @@ static size_t ts_js_comment(const ts_js *js, size_t i)
  * after an operator or an opening bracket, not after a value. */
 static bool ts_js_regex_start(const ts_js *js, size_t i)
 {
+	static const char *const keywords[] = {
+		"return", "typeof", "case", "in", "of", "delete", "void", "throw",
+		"new", "instanceof", "yield", "await", "else", "do",
+	};
 	while (i > 0 && isspace((unsigned char)js->s[i - 1]))
 		i--;
 	if (i == 0)
 		return true;
-	return strchr("(,=:[!&|?{};+-*%<>~^", js->s[i - 1]) != NULL;
+	if (strchr("(,=:[!&|?{};+-*%<>~^", js->s[i - 1]))
+		return true;
+	/* after a keyword an operand is expected: `return /x/.test(s)` */
+	size_t st = i;
+	while (st > 0 && ts_id_char(js->s[st - 1]))
+		st--;
+	if (st > 0 && js->s[st - 1] == '.')
+		return false;
+	for (size_t k = 0; k < sizeof(keywords) / sizeof(keywords[0]); k++)
+		if (ts_streq(js->s + st, i - st, keywords[k]))
+			return true;
+	return false;
 }
 
 static size_t ts_js_regex(const ts_js *js, size_t i)
