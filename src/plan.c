@@ -57,12 +57,14 @@ static bool ts_comment_line(const ts_source *src, size_t ls)
 }
 
 /* Moves a line start up over the comment lines directly above it, so a
- * comment that introduces the key keeps introducing it. */
-static size_t ts_above_comments(const ts_source *src, size_t ls)
+ * comment that introduces the key keeps introducing it; never above
+ * `floor`, the line after the previous entry's value, because a line that
+ * starts with `#` there may be the tail of a | scalar. */
+static size_t ts_above_comments(const ts_source *src, size_t ls, size_t floor)
 {
-	while (ls > 0) {
+	while (ls > floor) {
 		size_t prev = ts_line_start(src, ls - 1);
-		if (!ts_comment_line(src, prev))
+		if (prev < floor || !ts_comment_line(src, prev))
 			break;
 		ls = prev;
 	}
@@ -123,14 +125,14 @@ static void ts_block_text(ts_buf *b, const ts_map *map, const ts_job_needs *jn,
 }
 
 static void ts_flow_text(ts_buf *b, const ts_map *map, const ts_job_needs *jn,
-			 bool first)
+			 bool more)
 {
-	ts_buf_adds(b, first ? "permissions: {" : ", permissions: {");
+	ts_buf_adds(b, "permissions: {");
 	for (size_t i = 0; i < jn->ngrants; i++)
 		ts_buf_addf(b, "%s%s: %s", i ? ", " : "",
 			    ts_map_scope_name(map, jn->grants[i].scope),
 			    ts_level_name(jn->grants[i].level));
-	ts_buf_adds(b, "}");
+	ts_buf_adds(b, more ? "}, " : "}");
 }
 
 /* ------------------------------------------------------------------ */
@@ -144,27 +146,51 @@ static size_t ts_pair_end(const ts_pair *p)
 	return end;
 }
 
+/* The first byte after an entry's whole value: the start of the line that
+ * ends a | or > scalar, else the line after the value's last byte (the
+ * file's length when that line has no newline). */
+static size_t ts_line_after(const ts_source *src, const ts_pair *p)
+{
+	size_t end = ts_pair_end(p);
+	if (p->value && p->value->block_scalar_end)
+		return end >= src->len ? src->len : ts_line_start(src, end);
+	return ts_next_line(src, end > 0 ? end - 1 : 0);
+}
+
 /* After a key's whole value; before the entry when the value runs to the
  * end of a file with no final newline (adding one would change a line). */
 static size_t ts_after_pair(const ts_source *src, const ts_pair *p)
 {
-	size_t end = ts_pair_end(p);
-	size_t at;
-	if (p->value && p->value->block_scalar_end)
-		at = end >= src->len ? src->len : ts_line_start(src, end);
-	else
-		at = ts_next_line(src, end > 0 ? end - 1 : 0);
+	size_t at = ts_line_after(src, p);
 	if (at >= src->len && !src->final_newline)
 		return ts_line_start(src, p->key->start);
 	return at;
+}
+
+/* Where comments above `key` may start: after the entry before it in `map`,
+ * or at `first` when it is the first entry. */
+static size_t ts_floor(const ts_source *src, const ts_node *map, const ts_node *key,
+		       size_t first)
+{
+	ts_pair prev = {NULL, NULL};
+	for (size_t i = 0; i < map->n; i++)
+		if (map->keys[i]->start < key->start &&
+		    (!prev.key || map->keys[i]->start > prev.key->start)) {
+			prev.key = map->keys[i];
+			prev.value = map->vals[i];
+		}
+	return prev.key ? ts_line_after(src, &prev) : first;
 }
 
 static size_t ts_block_at(const ts_source *src, const ts_job *j)
 {
 	if (j->runs_on.key)
 		return ts_after_pair(src, &j->runs_on);
-	if (j->steps.key)
-		return ts_above_comments(src, ts_line_start(src, j->steps.key->start));
+	if (j->steps.key) {
+		size_t floor = ts_floor(src, j->value, j->steps.key,
+					ts_next_line(src, j->key->start));
+		return ts_above_comments(src, ts_line_start(src, j->steps.key->start), floor);
+	}
 	if (j->uses.key)
 		return ts_after_pair(src, &j->uses);
 	return ts_line_start(src, j->value->start);
@@ -178,16 +204,11 @@ static void ts_job_insertion(ts_arena *a, const ts_map *map, const ts_source *sr
 	ts_buf_init(&b, a);
 	const ts_node *v = j->value;
 	if (v->flow) {
+		/* Before the first key: whatever follows the last entry (an empty
+		 * value, a trailing comma, a comment) the text stays valid. */
 		ins->flow = true;
-		if (v->n == 0) {
-			ins->at = v->close;
-			ts_flow_text(&b, map, jn, true);
-		} else {
-			const ts_node *last = v->vals[v->n - 1];
-			ins->at = last->end > v->keys[v->n - 1]->end ? last->end
-								      : v->keys[v->n - 1]->end;
-			ts_flow_text(&b, map, jn, false);
-		}
+		ins->at = v->n ? v->keys[0]->start : v->close;
+		ts_flow_text(&b, map, jn, v->n > 0);
 	} else {
 		size_t indent = ts_indent(src, v->start);
 		size_t key_indent = ts_indent(src, j->key->start);
@@ -243,7 +264,11 @@ static void ts_top_insertion(ts_arena *a, const ts_source *src,
 			     const ts_workflow *wf, const ts_plan_opts *opts,
 			     ts_insertion *ins)
 {
-	size_t at = ts_above_comments(src, ts_line_start(src, wf->jobs.key->start));
+	size_t top = src->bom ? 3 : 0;
+	size_t floor = ts_floor(src, wf->root, wf->jobs.key, top);
+	size_t at = ts_above_comments(src, ts_line_start(src, wf->jobs.key->start), floor);
+	if (at < top)
+		at = top;   /* the BOM stays first */
 	const char *eol = ts_eol_at(src, at);
 	memset(ins, 0, sizeof(*ins));
 	ins->at = at;
