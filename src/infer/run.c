@@ -284,9 +284,12 @@ static reach token_reach(cmdx *cx, size_t i, const char *const *skip_env)
 	reach r = {TS_VAL_TEXT, NULL, skip_env, cx->rs->a};
 	ts_sh_env_each(cx->scope, reach_env, &r);
 	for (size_t k = i + 1; k < cx->argc; k++)
-		reach_add(&r, cx->argv[k].kind, "GITHUB_TOKEN on its command line");
+		reach_add(&r, cx->argv[k].kind,
+			  cx->argv[k].kind == TS_VAL_GITHUB_TOKEN
+			  ? "GITHUB_TOKEN on its command line" : "a token on its command line");
 	if (cx->has_in)
-		reach_add(&r, cx->in.kind, "GITHUB_TOKEN on its input");
+		reach_add(&r, cx->in.kind, cx->in.kind == TS_VAL_GITHUB_TOKEN
+			  ? "GITHUB_TOKEN on its input" : "a token on its input");
 	return r;
 }
 
@@ -418,12 +421,12 @@ static void builtin_unset(cmdx *cx, size_t i)
 /* read VAR..., mapfile VAR: the variables get what the input carries. */
 static void builtin_read(cmdx *cx, size_t i)
 {
-	static const char *const valued[] = {"-p", "-a", "-d", "-t", "-n", "-N", "-u", "-i", NULL};
+	static const char *const valued[] = {"-p", "-d", "-t", "-n", "-N", "-u", "-i", NULL};
 	ts_sh_value v = opaque(cx->has_in ? cx->in.kind : TS_VAL_TEXT);
 	for (size_t k = i + 1; k < cx->argc; k++) {
 		const char *a = arg(cx, k);
 		if (a[0] == '-') {
-			if (in_list(a, valued) && strcmp(a, "-a"))
+			if (in_list(a, valued))
 				k++;
 			continue;
 		}
@@ -560,14 +563,40 @@ static bool launcher(cmdx *cx, size_t i, const char *name)
 	return true;
 }
 
+/* find ... -exec CMD ... ; -- find itself reads no token; what it runs may. */
+static bool find_exec(cmdx *cx, size_t i, const char *name)
+{
+	static const char *const execs[] = {"-exec", "-execdir", "-ok", "-okdir", NULL};
+	if (strcmp(name, "find") && strcmp(name, "gfind"))
+		return false;
+	for (size_t k = i + 1; k < cx->argc; k++) {
+		if (!in_list(arg(cx, k), execs))
+			continue;
+		size_t end = k + 1;
+		while (end < cx->argc && strcmp(arg(cx, end), ";") && strcmp(arg(cx, end), "+"))
+			end++;
+		cmdx sub = *cx;
+		sub.argc = end;
+		dispatch(&sub, k + 1);
+		k = end;
+	}
+	return true;
+}
+
 /* Runs `text` as a script of language `lang` in this command's scope. */
 static void run_text(cmdx *cx, ts_sh_lang lang, const ts_sh_value *text,
 		     const char *what)
 {
-	if (text->kind != TS_VAL_TEXT) {
-		if (is_token(text->kind) || token_reach(cx, 0, NULL).kind != TS_VAL_TEXT)
-			add_unknown(cx, what, "%s: the script it runs is built from "
-				    "values that cannot be resolved", what);
+	/* code carrying a token cannot be read back; code that is only the
+	 * output of another program cannot be read at all */
+	bool opaque_code = text->kind == TS_VAL_TEXT && !text->exact &&
+			   text->text[0] == '{' && !strchr(text->text, ' ');
+	if (text->kind != TS_VAL_TEXT || opaque_code) {
+		reach r = token_reach(cx, 0, NULL);
+		if (is_token(text->kind) || r.kind != TS_VAL_TEXT)
+			add_unknown(cx, what, "%s runs code that cannot be read (%s) with %s",
+				    what, text->text,
+				    is_token(text->kind) ? "GITHUB_TOKEN in it" : r.via);
 		return;
 	}
 	run_state *rs = cx->rs;
@@ -602,46 +631,62 @@ static bool is_interpreter(const char *name)
 	return starts(name, "python3.");
 }
 
-/* bash -c TEXT, sh FILE, bash <<EOF; pwsh -Command TEXT; python FILE. */
+/* The option that gives an interpreter its code inline: bash -c, perl -pe,
+ * node -e, pwsh -Command. */
+static bool inline_opt(const char *name, const char *a, bool sh, bool ps)
+{
+	if (ps)
+		return !strcasecmp(a, "-c") || !strcasecmp(a, "-Command") ||
+		       !strcasecmp(a, "-EncodedCommand") || !strcasecmp(a, "-ec");
+	if (a[0] != '-' || !a[1])
+		return false;
+	if (a[1] == '-')
+		return !strcmp(a, "--eval") || !strcmp(a, "--print") ||
+		       !strcmp(a, "--command");
+	if (sh || starts(name, "python"))
+		return strchr(a + 1, 'c') != NULL;
+	if (!strcmp(name, "node") || !strcmp(name, "deno") || !strcmp(name, "bun"))
+		return strchr(a + 1, 'e') || strchr(a + 1, 'p');
+	return strchr(a + 1, 'e') != NULL;
+}
+
+/* bash -c TEXT, sh FILE, bash <<EOF; pwsh -Command TEXT; python -m MOD;
+ * deno run FILE: the program that reads the token is the code run. */
 static bool interpreter(cmdx *cx, size_t i, const char *name)
 {
 	static const char *const shells[] = {"bash", "sh", "dash", "zsh", "ksh", NULL};
+	static const char *const valued[] = {"-o", "-O", "--rcfile", "--init-file", "-W", "-X", "-I", "--import-map", "--config", "-ExecutionPolicy", NULL};
 	bool sh = in_list(name, shells);
 	bool ps = !strcasecmp(name, "pwsh") || !strcasecmp(name, "powershell");
 	if (!sh && !ps && !is_interpreter(name))
 		return false;
 	size_t k = i + 1;
+	if ((!strcmp(name, "deno") || !strcmp(name, "bun")) && arg_is(cx, k, "run"))
+		k++;
 	for (; k < cx->argc; k++) {
 		const char *a = arg(cx, k);
-		bool inline_code = sh ? (a[0] == '-' && strchr(a, 'c') && a[1] != '-')
-			       : ps ? (!strcasecmp(a, "-c") || !strcasecmp(a, "-Command"))
-			       : (!strcmp(a, "-c") || !strcmp(a, "-e") || !strcmp(a, "--eval"));
-		if (inline_code && (sh || ps) && k + 1 < cx->argc) {
-			run_text(cx, sh ? TS_SH_BASH : TS_SH_PWSH, &cx->argv[k + 1], name);
+		if (inline_opt(name, a, sh, ps)) {
+			if ((sh || ps) && k + 1 < cx->argc)
+				run_text(cx, sh ? TS_SH_BASH : TS_SH_PWSH, &cx->argv[k + 1], name);
+			else
+				generic_as(cx, i, name, NULL);
 			return true;
 		}
-		if (inline_code) {
-			generic_as(cx, i, name, NULL);
-			return true;
-		}
-		if (!is_interpreter(name) || strcmp(a, "-m"))
-			if (a[0] != '-')
-				break;
 		if (!strcmp(a, "-m") && k + 1 < cx->argc) {
 			generic_as(cx, k + 1, arg(cx, k + 1), NULL);
 			return true;
 		}
-		if (ps && (!strcasecmp(a, "-File") || !strcasecmp(a, "-f")))
-			continue;
+		if (a[0] != '-')
+			break;
+		if (in_list_ci(a, valued) || (ps && !strcasecmp(a, "-File")))
+			k += !(ps && !strcasecmp(a, "-File"));
 	}
-	if (k < cx->argc) {
-		/* the program is the script it runs */
-		generic_as(cx, k, arg(cx, k), NULL);
-	} else if (sh && cx->has_in && cx->cmd->nredirs) {
+	if (k < cx->argc)
+		generic_as(cx, k, arg(cx, k), NULL);    /* the script it runs */
+	else if (sh && cx->has_in && cx->cmd->nredirs)
 		run_text(cx, TS_SH_BASH, &cx->in, name);
-	} else {
+	else
 		generic_as(cx, i, name, NULL);
-	}
 	return true;
 }
 
@@ -742,60 +787,65 @@ static bool host_is(const char *h, const char *name)
 	       (n > m && h[n - m - 1] == '.' && !strcasecmp(h + n - m, name));
 }
 
-static url_info classify_url(ts_arena *a, const char *url)
+/* scheme://user:pass@host:port/path: sets host, userinfo and ssh; returns
+ * where the path starts. */
+static const char *split_authority(ts_arena *a, const char *url, url_info *u)
 {
-	url_info u = {0};
 	const char *rest = url, *sep = strstr(url, "://");
 	if (sep) {
-		u.ssh = starts_ci(url, "ssh:");
+		u->ssh = starts_ci(url, "ssh:");
 		rest = sep + 3;
 	}
 	size_t alen = strcspn(rest, "/?#");
-	const char *at = memchr(rest, '@', alen);
 	const char *hs = rest;
-	if (at) {
-		u.userinfo = true;
-		for (const char *x = at; x; x = memchr(x + 1, '@', alen - (size_t)(x + 1 - rest)))
+	for (const char *x = rest; x < rest + alen; x++)
+		if (*x == '@') {
+			u->userinfo = true;
 			hs = x + 1;
-	}
+		}
 	size_t hl = alen - (size_t)(hs - rest);
 	const char *colon = memchr(hs, ':', hl);
-	if (!sep && at && colon) {
-		u.ssh = true;      /* git@github.com:owner/repo */
-		hl = (size_t)(colon - hs);
-	} else if (colon) {
+	if (colon) {
+		u->ssh |= !sep && u->userinfo;    /* git@github.com:owner/repo */
 		hl = (size_t)(colon - hs);
 	}
-	u.host = ts_strndup(a, hs, hl);
-	const char *path = rest + alen;
-	size_t plen = strlen(path);
-	if (!hl || strchr(u.host, '{') || strchr(u.host, '$')) {
+	u->host = ts_strndup(a, hs, hl);
+	return rest + alen;
+}
+
+static host_kind host_of(const char *host, const char **path)
+{
+	if (host_is(host, "api.github.com") || !strcasecmp(host, "uploads.github.com") ||
+	    (starts_ci(host, "api.") && host_is(host, "ghe.com")))
+		return HOST_API;
+	/* GitHub Enterprise Server: the API under /api/v3, uploads, graphql */
+	if (starts(*path, "/api/v3/") || !strcmp(*path, "/api/v3")) {
+		*path += 7;
+		return HOST_API;
+	}
+	if (starts(*path, "/api/uploads/")) {
+		*path += 12;
+		return HOST_API;
+	}
+	if (starts(*path, "/api/graphql"))
+		return HOST_GRAPHQL;
+	if (host_is(host, "github.com") || host_is(host, "githubusercontent.com") ||
+	    host_is(host, "ghcr.io") || host_is(host, "ghe.com") ||
+	    host_is(host, "githubapp.com"))
+		return HOST_GITHUB;
+	return HOST_OTHER;
+}
+
+static url_info classify_url(ts_arena *a, const char *url)
+{
+	url_info u = {0};
+	const char *path = split_authority(a, url, &u);
+	if (!u.host[0] || strchr(u.host, '{') || strchr(u.host, '$')) {
 		u.kind = HOST_UNKNOWN;
 		return u;
 	}
-	if (host_is(u.host, "api.github.com") ||
-	    (starts_ci(u.host, "api.") && host_is(u.host, "ghe.com"))) {
-		u.kind = HOST_API;
-	} else if (!strcasecmp(u.host, "uploads.github.com")) {
-		u.kind = HOST_API;
-	} else if (starts(path, "/api/v3/") || !strcmp(path, "/api/v3")) {
-		u.kind = HOST_API;
-		path += 7;
-		plen -= 7;
-	} else if (starts(path, "/api/uploads/")) {
-		u.kind = HOST_API;
-		path += 12;
-		plen -= 12;
-	} else if (starts(path, "/api/graphql")) {
-		u.kind = HOST_GRAPHQL;
-	} else if (host_is(u.host, "github.com") || host_is(u.host, "githubusercontent.com") ||
-		   host_is(u.host, "ghcr.io") || host_is(u.host, "ghe.com") ||
-		   host_is(u.host, "githubapp.com")) {
-		u.kind = HOST_GITHUB;
-	} else {
-		u.kind = HOST_OTHER;
-	}
-	u.path = api_path(a, path, plen);
+	u.kind = host_of(u.host, &path);
+	u.path = api_path(a, path, strlen(path));
 	if (u.kind == HOST_API && !strcmp(u.path, "/graphql"))
 		u.kind = HOST_GRAPHQL;
 	return u;
@@ -822,7 +872,8 @@ static size_t json_string(const char *s, size_t i, ts_buf *out)
 			    e == 'b' || e == 'f' ? ' ' : e;
 			if (e == 'u') {       /* \uXXXX: only ASCII matters here */
 				c = ' ';
-				i += 4;
+				for (int h = 0; h < 4 && isxdigit((unsigned char)s[i + 1]); h++)
+					i++;
 			}
 		}
 		if (out)
@@ -887,14 +938,38 @@ static const char *json_query(ts_arena *a, const char *s)
 	return NULL;
 }
 
+/* A query with values the script fills in: each `{NAME}` placeholder
+ * becomes 0, a GraphQL value that is no field name, so an unknown part can
+ * never be read as a field. (`{id}` written without spaces is taken too;
+ * that can only make a query unreadable, never change its fields.) */
+static const char *gql_neutral(ts_arena *a, const char *q)
+{
+	ts_buf b;
+	ts_buf_init(&b, a);
+	for (const char *p = q; *p;) {
+		size_t n = *p == '{' ? strspn(p + 1, "abcdefghijklmnopqrstuvwxyz"
+					      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") : 0;
+		if (n && p[n + 1] == '}') {
+			ts_buf_adds(&b, "0");
+			p += n + 2;
+		} else {
+			ts_buf_add(&b, p++, 1);
+		}
+	}
+	return ts_buf_cstr(&b);
+}
+
 /* One finding for a GraphQL document: every top-level field's needs. */
-static void graphql_need(cmdx *cx, const char *tool, const char *query, bool pr)
+static void graphql_need(cmdx *cx, const char *tool, const char *query,
+			 bool exact, bool pr)
 {
 	const char *what = ts_sprintf(cx->rs->a, "%s graphql", tool);
 	if (!query) {
 		add_unknown(cx, what, "%s: the GraphQL query cannot be read from the command line", what);
 		return;
 	}
+	if (!exact)
+		query = gql_neutral(cx->rs->a, query);
 	ts_gql_field *f;
 	size_t n;
 	if (ts_graphql_fields(cx->rs->a, query, strlen(query), &f, &n) < 0 || !n) {
@@ -1012,13 +1087,16 @@ static const char *http_method(const http_req *r, ts_arena *a)
 }
 
 /* The request body as text: `@-` is the input, `@file` a file. */
-static const char *http_body(cmdx *cx, const http_req *r)
+static const char *http_body(cmdx *cx, const http_req *r, bool *exact)
 {
 	if (!r->body)
 		return NULL;
 	const char *b = r->body->text;
-	if (!strcmp(b, "@-"))
+	*exact = r->body->exact;
+	if (!strcmp(b, "@-")) {
+		*exact = cx->in.exact;
 		return cx->has_in ? cx->in.text : NULL;
+	}
 	if (b[0] == '@')
 		return NULL;
 	return b;
@@ -1059,8 +1137,9 @@ static void http_one(cmdx *cx, const http_req *r, const ts_sh_value *url)
 	}
 	bool pr = url->pull_request;
 	if (u.kind == HOST_GRAPHQL) {
-		const char *body = http_body(cx, r);
-		graphql_need(cx, r->tool, body ? json_query(a, body) : NULL, pr);
+		bool exact = true;
+		const char *body = http_body(cx, r, &exact);
+		graphql_need(cx, r->tool, body ? json_query(a, body) : NULL, exact, pr);
 		return;
 	}
 	rest_need(cx, r->tool, http_method(r, a), u.path, pr);
@@ -1271,7 +1350,7 @@ static void analyze_irm(cmdx *cx, size_t i)
 		"-AllowInsecureRedirect", NULL
 	};
 	http_req r = {0};
-	r.tool = "Invoke-RestMethod";
+	r.tool = cx->argv[i].text;
 	for (size_t k = i + 1; k < cx->argc; k++) {
 		const char *a = arg(cx, k);
 		if (a[0] != '-' || !cx->argv[k].exact || !isalpha((unsigned char)a[1])) {
@@ -1573,12 +1652,15 @@ static void gh_api(cmdx *cx, size_t i)
 	bool pr = g.endpoint->pull_request || any_pr(cx, k + 1);
 	if (graphql) {
 		const char *q = g.query ? g.query->text : NULL;
-		if (!q && g.input && !strcmp(g.input->text, "-") && cx->has_in)
+		bool exact = g.query ? g.query->exact : true;
+		if (!q && g.input && !strcmp(g.input->text, "-") && cx->has_in) {
 			q = json_query(cx->rs->a, cx->in.text);
+			exact = cx->in.exact;
+		}
 		if (g.query_file)
 			add_unknown(cx, what, "gh api graphql -F query=@file: the query is in a file");
 		else
-			graphql_need(cx, "gh api", q, pr);
+			graphql_need(cx, "gh api", q, exact, pr);
 		return;
 	}
 	bool api;
@@ -2266,8 +2348,8 @@ static void dispatch(cmdx *cx, size_t i)
 	const char *b = base_name(cx, cx->argv[i].text);
 	if (cx->rs->lang == TS_SH_PWSH && pwsh_cmdlet(cx, i, b))
 		return;
-	if (bash_builtin(cx, i, b) || launcher(cx, i, b) || shell_code(cx, i, b) ||
-	    interpreter(cx, i, b) || code_reads(cx, i, b))
+	if (bash_builtin(cx, i, b) || launcher(cx, i, b) || find_exec(cx, i, b) ||
+	    shell_code(cx, i, b) || interpreter(cx, i, b) || code_reads(cx, i, b))
 		return;
 	generic(cx, i);
 	if (is_filter(b))

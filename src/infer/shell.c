@@ -325,15 +325,67 @@ static void scan_backtick(sh_parser *p, wbuild *w)
 	wb_part(w, part);
 }
 
+/* Past the `}` that closes the current ${...}, without reading it. */
+static void skip_braced(sh_parser *p)
+{
+	int depth = 0;
+	for (; p->pos < p->len; p->pos++) {
+		char c = p->s[p->pos];
+		if (c == '{')
+			depth++;
+		else if (c == '}' && depth-- == 0)
+			return;
+	}
+}
+
 static ts_sh_word scan_brace_word(sh_parser *p)
 {
 	wbuild w;
 	wb_init(&w, p->a);
 	int line = line_at(p, p->pos);
+	if (p->depth >= TS_SH_MAX_DEPTH) {
+		skip_braced(p);     /* too deep to be a real script */
+		return wb_finish(&w, line);
+	}
+	p->depth++;
 	scan_parts(p, &w, M_BRACE);
+	p->depth--;
 	ts_sh_word *word = ts_alloc(p->a, sizeof(*word));
 	*word = wb_finish(&w, line);
 	return *word;
+}
+
+/* The name in ${...}: an identifier, digits, or one special character. */
+static void scan_param_name(sh_parser *p, ts_sh_part *part)
+{
+	size_t start = p->pos;
+	int c = peek(p, 0);
+	if (is_name_start(c)) {
+		while (is_name_char(peek(p, 0)))
+			p->pos++;
+	} else if (c >= '0' && c <= '9') {
+		while (peek(p, 0) >= '0' && peek(p, 0) <= '9')
+			p->pos++;
+	} else if (c >= 0 && strchr("@*#?$!-", c)) {
+		p->pos++;
+	}
+	part->text = ts_strndup(p->a, p->s + start, p->pos - start);
+	part->len = p->pos - start;
+}
+
+/* The operator after the name: :- - := = :+ + :? ?; 0 for none. */
+static char param_op(sh_parser *p)
+{
+	int c = peek(p, 0), c1 = peek(p, 1);
+	if (c == ':' && c1 >= 0 && strchr("-=+?", c1)) {
+		p->pos += 2;
+		return (char)c1;
+	}
+	if (c >= 0 && strchr("-=+?", c)) {
+		p->pos++;
+		return (char)c;
+	}
+	return 0;
 }
 
 /* At "${" (not "${{"): parameter expansion. */
@@ -349,30 +401,9 @@ static void scan_param(sh_parser *p, wbuild *w)
 		part.op = TS_SH_OP_OTHER;
 		p->pos++;
 	}
-	size_t start = p->pos;
-	if (is_name_start(peek(p, 0))) {
-		while (is_name_char(peek(p, 0)))
-			p->pos++;
-	} else if (peek(p, 0) >= '0' && peek(p, 0) <= '9') {
-		while (peek(p, 0) >= '0' && peek(p, 0) <= '9')
-			p->pos++;
-	} else if (peek(p, 0) >= 0 && strchr("@*#?$!-", peek(p, 0))) {
-		p->pos++;
-	}
-	part.text = ts_strndup(p->a, p->s + start, p->pos - start);
-	part.len = p->pos - start;
-	int c = peek(p, 0), c1 = peek(p, 1);
-	size_t skip = 0;
-	char opc = 0;
-	if (c == ':' && c1 >= 0 && strchr("-=+?", c1)) {
-		opc = (char)c1;
-		skip = 2;
-	} else if (c >= 0 && strchr("-=+?", c)) {
-		opc = (char)c;
-		skip = 1;
-	}
-	if (part.op == TS_SH_OP_NONE && opc) {
-		p->pos += skip;
+	scan_param_name(p, &part);
+	char opc = part.op == TS_SH_OP_NONE ? param_op(p) : 0;
+	if (opc) {
 		ts_sh_word *alt = ts_alloc(p->a, sizeof(*alt));
 		*alt = scan_brace_word(p);
 		if (opc == '-' || opc == '=')
@@ -380,7 +411,7 @@ static void scan_param(sh_parser *p, wbuild *w)
 		else if (opc == '+')
 			part.op = TS_SH_OP_ALT;
 		part.alt = (opc == '?') ? NULL : alt;
-	} else if (c != '}') {
+	} else if (peek(p, 0) != '}') {
 		if (part.op == TS_SH_OP_NONE)
 			part.op = TS_SH_OP_OTHER;
 		(void)scan_brace_word(p);   /* pattern or slice: its value is not needed */
@@ -680,15 +711,9 @@ static bool at_redirect(const sh_parser *p)
 	       p->s[i + 1] == '>';
 }
 
-static void parse_redirect(sh_parser *p, cmd_build *cb)
+/* The operator of a redirection; sets its kind and default descriptor. */
+static void redir_op(sh_parser *p, ts_sh_redir *r, bool *strip)
 {
-	ts_sh_redir r = {0};
-	r.fd = -1;
-	size_t start = p->pos;
-	while (isdigit((unsigned char)p->s[p->pos]))
-		p->pos++;
-	if (p->pos > start)
-		r.fd = (int)strtol(p->s + start, NULL, 10);
 	static const struct { const char *op; ts_sh_redir_kind kind; int fd; }
 	ops[] = {
 		{"<<<", TS_SH_REDIR_HERESTRING, 0}, {"<<-", TS_SH_REDIR_HEREDOC, 0},
@@ -698,17 +723,29 @@ static void parse_redirect(sh_parser *p, cmd_build *cb)
 		{">>", TS_SH_REDIR_APPEND, 1}, {">&", TS_SH_REDIR_DUP, 1},
 		{">|", TS_SH_REDIR_OUT, 1}, {">", TS_SH_REDIR_OUT, 1},
 	};
-	bool strip = false;
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		if (!at(p, ops[i].op))
 			continue;
-		r.kind = ops[i].kind;
-		if (r.fd < 0)
-			r.fd = ops[i].fd;
-		strip = strcmp(ops[i].op, "<<-") == 0;
+		r->kind = ops[i].kind;
+		if (r->fd < 0)
+			r->fd = ops[i].fd;
+		*strip = strcmp(ops[i].op, "<<-") == 0;
 		p->pos += strlen(ops[i].op);
-		break;
+		return;
 	}
+}
+
+static void parse_redirect(sh_parser *p, cmd_build *cb)
+{
+	ts_sh_redir r = {0};
+	r.fd = -1;
+	size_t start = p->pos;
+	while (isdigit((unsigned char)p->s[p->pos]))
+		p->pos++;
+	if (p->pos > start)
+		r.fd = (int)strtol(p->s + start, NULL, 10);
+	bool strip = false;
+	redir_op(p, &r, &strip);
 	skip_blanks(p);
 	cb_line(cb, line_at(p, start));
 	if (r.kind == TS_SH_REDIR_HEREDOC) {
@@ -886,6 +923,43 @@ static void parse_for(sh_parser *p, cmd_vec *out, cmd_build *cb)
 	push_cmd(p, out, cb, TS_SH_CMD_FOR, false);
 }
 
+/* Blank lines, comments and stray `;` between the items of a case. */
+static void skip_case_gap(sh_parser *p)
+{
+	for (;;) {
+		skip_blanks(p);
+		int c = peek(p, 0);
+		if (c == '\n') {
+			p->pos++;
+			read_heredocs(p);
+		} else if (c == '#') {
+			skip_comment(p);
+		} else if (c == ';') {
+			p->pos++;
+		} else {
+			return;
+		}
+	}
+}
+
+/* A pattern: words and `|` up to the closing parenthesis. */
+static void skip_case_pattern(sh_parser *p)
+{
+	if (peek(p, 0) == '(')
+		p->pos++;
+	while (p->pos < p->len && peek(p, 0) != ')' && peek(p, 0) != '\n') {
+		size_t before = p->pos;
+		if (peek(p, 0) == '|' || peek(p, 0) == ' ' || peek(p, 0) == '\t')
+			p->pos++;
+		else
+			(void)scan_word(p);
+		if (p->pos == before)
+			p->pos++;
+	}
+	if (peek(p, 0) == ')')
+		p->pos++;
+}
+
 /* case WORD in PATTERN) LIST ;; ... esac */
 static void parse_case(sh_parser *p, cmd_vec *out, cmd_build *cb)
 {
@@ -899,42 +973,15 @@ static void parse_case(sh_parser *p, cmd_vec *out, cmd_build *cb)
 	if (!word_is(&in, "in"))
 		p->pos = save;
 	for (;;) {
-		int c;
-		for (;;) {
-			skip_blanks(p);
-			c = peek(p, 0);
-			if (c == '\n') {
-				p->pos++;
-				read_heredocs(p);
-			} else if (c == '#') {
-				skip_comment(p);
-			} else if (c == ';') {
-				p->pos++;
-			} else {
-				break;
-			}
-		}
-		if (c < 0)
+		skip_case_gap(p);
+		if (peek(p, 0) < 0)
 			return;
 		save = p->pos;
 		ts_sh_word w = scan_word(p);
 		if (word_is(&w, "esac"))
 			return;
 		p->pos = save;
-		/* the pattern: words and | up to the closing parenthesis */
-		if (peek(p, 0) == '(')
-			p->pos++;
-		while (p->pos < p->len && peek(p, 0) != ')' && peek(p, 0) != '\n') {
-			size_t before = p->pos;
-			if (peek(p, 0) == '|' || peek(p, 0) == ' ' || peek(p, 0) == '\t')
-				p->pos++;
-			else
-				(void)scan_word(p);
-			if (p->pos == before)
-				p->pos++;
-		}
-		if (peek(p, 0) == ')')
-			p->pos++;
+		skip_case_pattern(p);
 		const ts_sh_list *body = parse_sub(p, STOP_CASE);
 		for (size_t i = 0; i < body->n; i++)
 			VEC_PUSH(p->a, out, body->cmds[i]);
@@ -963,42 +1010,96 @@ static bool at_funcdef(sh_parser *p)
 
 typedef enum cmd_end { CMD_DONE, CMD_ESAC } cmd_end;
 
+typedef enum first_kind {
+	FIRST_WORD,     /* an ordinary first word */
+	FIRST_SKIP,     /* a control word: the command starts after it */
+	FIRST_DONE,     /* for, case, [[: the whole command was read */
+	FIRST_ESAC
+} first_kind;
+
+/* The first word of a command decides what the rest is. */
+static first_kind first_word(sh_parser *p, cmd_vec *out, cmd_build *cb,
+			     const ts_sh_word *w, int line, bool pipe_in)
+{
+	if (word_is(w, "esac")) {
+		p->hit_esac = true;
+		return FIRST_ESAC;
+	}
+	if (is_reserved_skip(w))
+		return FIRST_SKIP;
+	if (word_is(w, "function")) {
+		skip_blanks(p);
+		(void)scan_word(p);
+		skip_blanks(p);
+		(void)at_funcdef(p);
+		return FIRST_SKIP;
+	}
+	cb_line(cb, line);
+	if (word_is(w, "for") || word_is(w, "select")) {
+		parse_for(p, out, cb);
+	} else if (word_is(w, "case")) {
+		parse_case(p, out, cb);
+	} else if (word_is(w, "[[")) {
+		parse_test(p, cb);
+		push_cmd(p, out, cb, TS_SH_CMD_TEST, pipe_in);
+	} else {
+		return FIRST_WORD;
+	}
+	return FIRST_DONE;
+}
+
+typedef enum step { STEP_NEXT, STEP_END } step;
+
+/* What is not a word: redirections, process substitutions, `(`. */
+static step non_word(sh_parser *p, cmd_build *cb)
+{
+	int c = peek(p, 0);
+	if ((c == '<' || c == '>') && peek(p, 1) == '(') {
+		cb_line(cb, line_at(p, p->pos));
+		VEC_PUSH(p->a, &cb->words, scan_procsubst(p));
+		return STEP_NEXT;
+	}
+	if (at_redirect(p)) {
+		parse_redirect(p, cb);
+		return STEP_NEXT;
+	}
+	/* `name ()`: a function definition; its body is read as commands */
+	if (cb->words.n == 1 && cb->assigns.n == 0 && at_funcdef(p)) {
+		cb->words.n = 0;
+		cb->has_line = false;
+		return STEP_NEXT;
+	}
+	if (!cb->words.n && !cb->assigns.n && at(p, "((")) {
+		skip_arith(p);
+		return STEP_NEXT;
+	}
+	return STEP_END;
+}
+
+static bool ends_command(const sh_parser *p)
+{
+	int c = peek(p, 0);
+	return c < 0 || c == '\n' || c == ';' || c == '|' || c == ')' ||
+	       (c == '&' && peek(p, 1) != '>');
+}
+
 static cmd_end parse_command(sh_parser *p, cmd_vec *out, bool pipe_in)
 {
 	cmd_build cb = {0};
 	for (;;) {
 		skip_blanks(p);
-		int c = peek(p, 0);
-		if (c < 0 || c == '\n' || c == ';' || c == '|' || c == ')')
+		if (ends_command(p))
 			break;
-		if (c == '&' && peek(p, 1) != '>')
-			break;
-		if (c == '#' ) {
+		if (peek(p, 0) == '#') {
 			skip_comment(p);
 			break;
 		}
-		if ((c == '<' || c == '>') && peek(p, 1) == '(') {
-			cb_line(&cb, line_at(p, p->pos));
-			VEC_PUSH(p->a, &cb.words, scan_procsubst(p));
-			continue;
-		}
-		if (at_redirect(p)) {
-			parse_redirect(p, &cb);
-			continue;
-		}
-		if (c == '(') {
-			if (cb.words.n == 1 && cb.assigns.n == 0 && at_funcdef(p)) {
-				cb.words.n = 0;
-				cb.has_line = false;
+		int c = peek(p, 0);
+		if (c == '<' || c == '>' || c == '(' || isdigit(c) || c == '&') {
+			if (non_word(p, &cb) == STEP_NEXT)
 				continue;
-			}
-			if (cb.words.n || cb.assigns.n)
+			if (c == '(')
 				break;
-			if (at(p, "((")) {
-				skip_arith(p);
-				continue;
-			}
-			break;
 		}
 		bool append;
 		size_t n = cb.words.n ? 0 : assign_prefix(p, &append);
@@ -1014,33 +1115,13 @@ static cmd_end parse_command(sh_parser *p, cmd_vec *out, bool pipe_in)
 			continue;
 		}
 		if (cb.words.n == 0 && cb.assigns.n == 0) {
-			if (word_is(&w, "esac")) {
-				p->hit_esac = true;
+			first_kind k = first_word(p, out, &cb, &w, line, pipe_in);
+			if (k == FIRST_ESAC)
 				return CMD_ESAC;
-			}
-			if (is_reserved_skip(&w))
+			if (k == FIRST_DONE)
+				return CMD_DONE;
+			if (k == FIRST_SKIP)
 				continue;
-			if (word_is(&w, "function")) {
-				skip_blanks(p);
-				(void)scan_word(p);
-				skip_blanks(p);
-				(void)at_funcdef(p);
-				continue;
-			}
-			cb_line(&cb, line);
-			if (word_is(&w, "for") || word_is(&w, "select")) {
-				parse_for(p, out, &cb);
-				return CMD_DONE;
-			}
-			if (word_is(&w, "case")) {
-				parse_case(p, out, &cb);
-				return CMD_DONE;
-			}
-			if (word_is(&w, "[[")) {
-				parse_test(p, &cb);
-				push_cmd(p, out, &cb, TS_SH_CMD_TEST, pipe_in);
-				return CMD_DONE;
-			}
 		}
 		cb_line(&cb, line);
 		VEC_PUSH(p->a, &cb.words, w);
@@ -1058,60 +1139,71 @@ static const ts_sh_list *finish_list(sh_parser *p, cmd_vec *v)
 	return l;
 }
 
+typedef struct list_state {
+	int parens;
+	bool pipe;
+} list_state;
+
+/* Separators between commands; STEP_END when the list ends here. */
+static step separator(sh_parser *p, unsigned stop, list_state *ls)
+{
+	int c = peek(p, 0), c1 = peek(p, 1);
+	if (c == '#') {
+		skip_comment(p);
+	} else if (c == '\n') {
+		p->pos++;
+		read_heredocs(p);
+		ls->pipe = false;
+	} else if (c == ';') {
+		if (c1 == ';' && (stop & STOP_CASE)) {
+			p->pos += peek(p, 2) == '&' ? 3 : 2;
+			return STEP_END;
+		}
+		p->pos += (c1 == ';' || c1 == '&') ? 2 : 1;
+		ls->pipe = false;
+	} else if (c == '&') {
+		p->pos += c1 == '&' ? 2 : 1;
+		ls->pipe = false;
+	} else if (c == '|') {
+		ls->pipe = c1 != '|';
+		p->pos += (c1 == '|' || c1 == '&') ? 2 : 1;
+	} else if (c == '(' && c1 == '(') {
+		skip_arith(p);
+	} else if (c == '(') {
+		ls->parens++;
+		p->pos++;
+	} else {        /* ')' */
+		p->pos++;
+		if (ls->parens == 0 && (stop & STOP_PAREN))
+			return STEP_END;
+		ls->parens -= ls->parens > 0;
+	}
+	return STEP_NEXT;
+}
+
 /* Reads commands until the end, an unmatched `)` (STOP_PAREN), or `;;`
  * or `esac` (STOP_CASE). */
 static const ts_sh_list *parse_list(sh_parser *p, unsigned stop)
 {
 	cmd_vec v = {0};
-	int parens = 0;
-	bool pipe = false;
+	list_state ls = {0, false};
 	for (;;) {
 		skip_blanks(p);
 		int c = peek(p, 0);
 		if (c < 0)
 			break;
-		if (c == '#') {
-			skip_comment(p);
-		} else if (c == '\n') {
-			p->pos++;
-			read_heredocs(p);
-			pipe = false;
-		} else if (c == ';') {
-			if (peek(p, 1) == ';' && (stop & STOP_CASE)) {
-				p->pos += 2;
-				if (peek(p, 0) == '&')
-					p->pos++;
+		if (strchr("#\n;|()", c) || (c == '&' && peek(p, 1) != '>')) {
+			if (separator(p, stop, &ls) == STEP_END)
 				break;
-			}
-			p->pos += (peek(p, 1) == ';' || peek(p, 1) == '&') ? 2 : 1;
-			pipe = false;
-		} else if (c == '&' && peek(p, 1) != '>') {
-			p->pos += peek(p, 1) == '&' ? 2 : 1;
-			pipe = false;
-		} else if (c == '|') {
-			pipe = peek(p, 1) != '|';
-			p->pos += (peek(p, 1) == '|' || peek(p, 1) == '&') ? 2 : 1;
-		} else if (c == '(' && peek(p, 1) == '(') {
-			skip_arith(p);
-		} else if (c == '(') {
-			parens++;
-			p->pos++;
-		} else if (c == ')') {
-			p->pos++;
-			if (parens == 0 && (stop & STOP_PAREN))
-				break;
-			if (parens > 0)
-				parens--;
-		} else {
-			size_t before = p->pos;
-			if (parse_command(p, &v, pipe) == CMD_ESAC &&
-			    (stop & STOP_CASE))
-				break;
-			p->hit_esac = false;
-			pipe = false;
-			if (p->pos == before)
-				p->pos++;
+			continue;
 		}
+		size_t before = p->pos;
+		if (parse_command(p, &v, ls.pipe) == CMD_ESAC && (stop & STOP_CASE))
+			break;
+		p->hit_esac = false;
+		ls.pipe = false;
+		if (p->pos == before)
+			p->pos++;
 	}
 	return finish_list(p, &v);
 }
@@ -1120,6 +1212,7 @@ static const ts_sh_list *parse_list(sh_parser *p, unsigned stop)
 /* pwsh                                                                 */
 
 static const ts_sh_list *pw_parse_list(sh_parser *p, char stop);
+static ts_sh_word pw_scan_group_arg(sh_parser *p);
 
 static bool pw_is_meta(int c)
 {
@@ -1148,6 +1241,31 @@ static void pw_skip_blanks(sh_parser *p)
 	}
 }
 
+/* The name after `$`: ${any text} or name[:name]; false when `$` is text. */
+static bool pw_var_name(sh_parser *p, size_t *start, size_t *end)
+{
+	int c = peek(p, 1);
+	if (c == '{') {
+		*start = p->pos + 2;
+		*end = *start;
+		while (*end < p->len && p->s[*end] != '}')
+			(*end)++;
+		p->pos = *end < p->len ? *end + 1 : p->len;
+		return true;
+	}
+	if (!is_name_start(c) && !(c >= '0' && c <= '9'))
+		return false;
+	*start = p->pos + 1;
+	*end = *start;
+	while (*end < p->len && (is_name_char(p->s[*end]) || p->s[*end] == ':'))
+		(*end)++;
+	/* `$x:` followed by a non-name is text, not a scope */
+	while (*end > *start && p->s[*end - 1] == ':')
+		(*end)--;
+	p->pos = *end;
+	return true;
+}
+
 /* $name, ${name}, $env:NAME, $(...) */
 static void pw_scan_dollar(sh_parser *p, wbuild *w)
 {
@@ -1155,43 +1273,20 @@ static void pw_scan_dollar(sh_parser *p, wbuild *w)
 		scan_gh_expr(p, w);
 		return;
 	}
-	int c = peek(p, 1);
-	ts_sh_part part = {0};
-	part.kind = TS_SH_VAR;
-	if (c == '(') {
-		p->pos += 2;
-		part.kind = TS_SH_SUBST;
-		if (p->depth < TS_SH_MAX_DEPTH) {
-			p->depth++;
-			part.sub = pw_parse_list(p, ')');
-			p->depth--;
-		} else {
-			part.sub = ts_alloc(p->a, sizeof(ts_sh_list));
-		}
-		wb_part(w, part);
+	if (peek(p, 1) == '(') {
+		p->pos++;
+		ts_sh_word sub = pw_scan_group_arg(p);
+		wb_part(w, sub.parts[0]);
 		return;
 	}
 	size_t start, end;
-	if (c == '{') {
-		start = p->pos + 2;
-		end = start;
-		while (end < p->len && p->s[end] != '}')
-			end++;
-		p->pos = end < p->len ? end + 1 : p->len;
-	} else if (is_name_start(c) || c == '_' || (c >= '0' && c <= '9')) {
-		start = p->pos + 1;
-		end = start;
-		while (end < p->len && (is_name_char(p->s[end]) || p->s[end] == ':'))
-			end++;
-		/* `$x:` followed by a non-name is text, not a scope */
-		while (end > start && p->s[end - 1] == ':')
-			end--;
-		p->pos = end;
-	} else {
+	if (!pw_var_name(p, &start, &end)) {
 		wb_char(w, '$');
 		p->pos++;
 		return;
 	}
+	ts_sh_part part = {0};
+	part.kind = TS_SH_VAR;
 	if (end - start > 4 && strncasecmp(p->s + start, "env:", 4) == 0) {
 		part.env = true;
 		start += 4;
@@ -1401,54 +1496,64 @@ static void pw_parse_assign(sh_parser *p, cmd_vec *out, cmd_build *cb,
 	push_cmd(p, out, cb, TS_SH_CMD_SIMPLE, false);
 }
 
+/* > file, >> file, 2> file, 2>&1 */
+static void pw_redirect(sh_parser *p, cmd_build *cb)
+{
+	ts_sh_redir r = {0};
+	r.fd = peek(p, 0) == '2' ? 2 : 1;
+	p->pos += r.fd == 2 ? 2 : 1;
+	r.kind = TS_SH_REDIR_OUT;
+	if (peek(p, 0) == '>') {
+		r.kind = TS_SH_REDIR_APPEND;
+		p->pos++;
+	}
+	if (peek(p, 0) == '&') {
+		r.kind = TS_SH_REDIR_DUP;
+		p->pos++;
+	}
+	pw_skip_blanks(p);
+	r.word = pw_scan_word(p);
+	VEC_PUSH(p->a, &cb->redirs, r);
+}
+
+/* `&` calls, `(` groups and redirections; STEP_END when the statement
+ * ends here. */
+static step pw_non_word(sh_parser *p, cmd_build *cb)
+{
+	int c = peek(p, 0);
+	if (c == '&' && peek(p, 1) == '&')
+		return STEP_END;
+	if ((c == '&' || c == '(') && cb->words.n == 0) {
+		p->pos++;     /* the call operator; a condition or grouping */
+		return STEP_NEXT;
+	}
+	if (c == '(') {       /* (expr) as an argument: its output */
+		VEC_PUSH(p->a, &cb->words, pw_scan_group_arg(p));
+		return STEP_NEXT;
+	}
+	if (c == '>' || (c == '2' && peek(p, 1) == '>')) {
+		pw_redirect(p, cb);
+		return STEP_NEXT;
+	}
+	return STEP_END;
+}
+
 static void pw_parse_command(sh_parser *p, cmd_vec *out, bool pipe_in)
 {
 	cmd_build cb = {0};
 	for (;;) {
 		pw_skip_blanks(p);
 		int c = peek(p, 0);
-		if (c < 0 || c == '\n' || c == ';' || c == '|' || c == '{' ||
-		    c == '}' || c == ')')
+		if (c < 0 || strchr("\n;|{})", c))
 			break;
 		if (c == '#') {
 			skip_comment(p);
 			break;
 		}
-		if (c == '&' && cb.words.n == 0) {    /* call operator */
-			p->pos++;
-			continue;
-		}
-		if (c == '&' && peek(p, 1) == '&')
+		if (c == '&' || c == '(' || c == '>' || (c == '2' && peek(p, 1) == '>')) {
+			if (pw_non_word(p, &cb) == STEP_NEXT)
+				continue;
 			break;
-		if (c == '(' && cb.words.n == 0) {
-			/* a condition or a grouping: its commands are read */
-			p->pos++;
-			continue;
-		}
-		if (c == '(') {
-			/* (expr) as an argument: its value is its output */
-			VEC_PUSH(p->a, &cb.words, pw_scan_group_arg(p));
-			continue;
-		}
-		if ((c == '>' || (c == '2' && peek(p, 1) == '>')) ) {
-			ts_sh_redir r = {0};
-			r.fd = c == '2' ? 2 : 1;
-			if (c == '2')
-				p->pos++;
-			p->pos++;
-			r.kind = TS_SH_REDIR_OUT;
-			if (peek(p, 0) == '>') {
-				r.kind = TS_SH_REDIR_APPEND;
-				p->pos++;
-			}
-			if (peek(p, 0) == '&') {
-				r.kind = TS_SH_REDIR_DUP;
-				p->pos++;
-			}
-			pw_skip_blanks(p);
-			r.word = pw_scan_word(p);
-			VEC_PUSH(p->a, &cb.redirs, r);
-			continue;
 		}
 		size_t before = p->pos;
 		int line = line_at(p, p->pos);
@@ -1459,8 +1564,8 @@ static void pw_parse_command(sh_parser *p, cmd_vec *out, bool pipe_in)
 		}
 		if (cb.words.n == 0 && pw_is_keyword(&w)) {
 			pw_skip_blanks(p);
-			if (strcasecmp(w.parts[0].text, "function") == 0 ||
-			    strcasecmp(w.parts[0].text, "filter") == 0)
+			if (!strcasecmp(w.parts[0].text, "function") ||
+			    !strcasecmp(w.parts[0].text, "filter"))
 				(void)pw_scan_word(p);
 			continue;
 		}
@@ -1612,6 +1717,9 @@ struct ts_sh_scope {
 	const ts_sh_scope *parent;
 	sh_var *vars;
 	size_t n, cap;
+	size_t *slots;          /* open addressing: index + 1 of the newest
+				   definition of each name; 0 empty */
+	size_t nslots;
 	bool pull_request;      /* the workflow runs on pull_request* */
 	bool pwsh;              /* names without case; $x is never the env */
 	bool allexport;
@@ -1646,12 +1754,30 @@ static bool contains_ci(const char *s, size_t n, const char *needle)
 	return false;
 }
 
-/* A value nobody can know here: does its name or source suggest a token?
- * Only then can it be GITHUB_TOKEN, so only then is it UNKNOWN; any other
- * unknown value (a version, a SHA, a path) is unknown text. */
+/* A value nobody can know here: does what it names suggest a token? Only
+ * then can it be GITHUB_TOKEN, so only then is it UNKNOWN; any other unknown
+ * value (a version, a SHA, a path) is unknown text. What a reference names
+ * is its last dotted part: steps.app-token.outputs.token is a token,
+ * steps.app-token.outputs.app-slug is not. */
 static bool tokenish(const char *s, size_t n)
 {
-	return s && contains_ci(s, n, "token");
+	if (!s)
+		return false;
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && (isalnum((unsigned char)s[j]) || s[j] == '_' ||
+				 s[j] == '-' || s[j] == '.'))
+			j++;
+		size_t last = i;
+		for (size_t k = i; k < j; k++)
+			if (s[k] == '.')
+				last = k + 1;
+		if (contains_ci(s + last, j - last, "token"))
+			return true;
+		i = j > i ? j : i + 1;
+	}
+	return false;
 }
 
 /* The pull request's number, by where it comes from. */
@@ -1723,6 +1849,8 @@ ts_sh_scope *ts_sh_scope_child(const ts_sh_scope *parent)
 	s->parent = parent;
 	s->vars = NULL;
 	s->n = s->cap = 0;
+	s->slots = NULL;
+	s->nslots = 0;
 	return s;
 }
 
@@ -1745,14 +1873,54 @@ static bool name_eq(const ts_sh_scope *s, const char *a, size_t alen,
 	return s->pwsh ? strncasecmp(a, b, alen) == 0 : memcmp(a, b, alen) == 0;
 }
 
+static size_t name_hash(const ts_sh_scope *s, const char *name, size_t len)
+{
+	size_t h = 1469598103934665603u;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+		h = (h ^ (s->pwsh ? (unsigned char)tolower(c) : c)) * 1099511628211u;
+	}
+	return h;
+}
+
+/* The slot for `name` in one scope's index: its newest definition, or the
+ * empty slot where it would go. */
+static size_t *slot_of(const ts_sh_scope *s, const char *name, size_t len)
+{
+	size_t mask = s->nslots - 1;
+	for (size_t i = name_hash(s, name, len) & mask;; i = (i + 1) & mask) {
+		size_t k = s->slots[i];
+		if (!k || name_eq(s, s->vars[k - 1].name, s->vars[k - 1].len, name, len))
+			return &s->slots[i];
+	}
+}
+
+static void index_grow(ts_sh_scope *s)
+{
+	size_t n = s->nslots ? s->nslots * 2 : 16;
+	s->slots = ts_alloc_array(s->a, n, sizeof(*s->slots));
+	s->nslots = n;
+	for (size_t k = 0; k < s->n; k++)
+		*slot_of(s, s->vars[k].name, s->vars[k].len) = k + 1;
+}
+
+static const sh_var *find_in(const ts_sh_scope *sc, const char *name, size_t len)
+{
+	if (!sc->nslots)
+		return NULL;
+	size_t k = *slot_of(sc, name, len);
+	return k ? &sc->vars[k - 1] : NULL;
+}
+
 /* The nearest definition made by the script, or NULL. */
 static const sh_var *find_local(const ts_sh_scope *s, const char *name,
 				size_t len)
 {
-	for (const ts_sh_scope *sc = s; sc; sc = sc->parent)
-		for (size_t i = sc->n; i-- > 0;)
-			if (name_eq(s, sc->vars[i].name, sc->vars[i].len, name, len))
-				return &sc->vars[i];
+	for (const ts_sh_scope *sc = s; sc; sc = sc->parent) {
+		const sh_var *v = find_in(sc, name, len);
+		if (v)
+			return v;
+	}
 	return NULL;
 }
 
@@ -1769,6 +1937,10 @@ static sh_var *add_var(ts_sh_scope *s, const char *name, size_t len)
 	memset(v, 0, sizeof(*v));
 	v->name = ts_strndup(s->a, name, len);
 	v->len = len;
+	if (2 * s->n > s->nslots)
+		index_grow(s);
+	else
+		*slot_of(s, name, len) = s->n;
 	return v;
 }
 
@@ -1875,31 +2047,39 @@ ts_sh_value ts_sh_lookup(const ts_sh_scope *s, const char *name, size_t len,
 	return lookup(s, name, len, env_only ? LOOK_ENV : LOOK_ANY, found);
 }
 
-typedef struct seen_set {
-	const char **names;
-	size_t *lens;
-	size_t n, cap, cap2;
-} seen_set;
-
-static bool seen_add(ts_arena *a, seen_set *ss, const char *name, size_t len)
+/* Whether a nearer scope than `sc` (from `s` down) defines `name`. */
+static bool shadowed(const ts_sh_scope *s, const ts_sh_scope *sc,
+		     const char *name, size_t len)
 {
-	for (size_t i = 0; i < ss->n; i++)
-		if (ss->lens[i] == len && memcmp(ss->names[i], name, len) == 0)
-			return false;
-	ss->names = ts_grow(a, ss->names, &ss->cap, ss->n + 1, sizeof(*ss->names));
-	ss->lens = ts_grow(a, ss->lens, &ss->cap2, ss->n + 1, sizeof(*ss->lens));
-	ss->names[ss->n] = name;
-	ss->lens[ss->n++] = len;
-	return true;
+	for (const ts_sh_scope *x = s; x != sc; x = x->parent)
+		if (find_in(x, name, len))
+			return true;
+	return false;
+}
+
+/* An env chain entry hidden by the script or by a nearer env scope. */
+static bool env_hidden(const ts_sh_scope *s, const ts_env *e, const ts_var *ev,
+		       size_t len)
+{
+	if (find_local(s, ev->name, len))
+		return true;
+	for (const ts_env *x = s->expr->env; x != e; x = x->parent)
+		for (size_t i = 0; i < x->nvars; i++)
+			if (ts_streq(ev->name, len, x->vars[i].name))
+				return true;
+	for (size_t i = (size_t)(ev - e->vars) + 1; i < e->nvars; i++)
+		if (ts_streq(ev->name, len, e->vars[i].name))
+			return true;     /* a later entry of the same map wins */
+	return false;
 }
 
 void ts_sh_env_each(const ts_sh_scope *s, ts_sh_env_fn fn, void *ud)
 {
-	seen_set ss = {0};
 	for (const ts_sh_scope *sc = s; sc; sc = sc->parent)
 		for (size_t i = sc->n; i-- > 0;) {
 			const sh_var *v = &sc->vars[i];
-			if (!seen_add(s->a, &ss, v->name, v->len))
+			if (find_in(sc, v->name, v->len) != v ||
+			    shadowed(s, sc, v->name, v->len))
 				continue;
 			if (v->exported && !v->unset &&
 			    !fn(ud, v->name, v->len, &v->value))
@@ -1911,7 +2091,7 @@ void ts_sh_env_each(const ts_sh_scope *s, ts_sh_env_fn fn, void *ud)
 		for (size_t i = 0; i < e->nvars; i++) {
 			const ts_var *ev = &e->vars[i];
 			size_t len = strlen(ev->name);
-			if (!seen_add(s->a, &ss, ev->name, len))
+			if (env_hidden(s, e, ev, len))
 				continue;
 			ts_sh_value v = from_env(s, ev->name, len, &ev->value);
 			if (!fn(ud, ev->name, len, &v))

@@ -145,8 +145,11 @@ typedef struct ts_sh_scope ts_sh_scope;
  * them and says what their output carries. */
 typedef ts_sh_value (*ts_sh_subst_fn)(void *ud, const ts_sh_list *sub);
 
+/* `pull_request`: the workflow runs on pull_request* (github.event.number
+ * is then a pull request's). `pwsh`: names ignore case, and $x is never the
+ * environment ($env:X is). */
 ts_sh_scope *ts_sh_scope_new(ts_arena *a, const ts_expr_ctx *expr,
-			     bool pull_request, bool nocase);
+			     bool pull_request, bool pwsh);
 /* A scope for one command's `X=1 cmd` prefixes, on top of `parent`. */
 ts_sh_scope *ts_sh_scope_child(const ts_sh_scope *parent);
 void ts_sh_scope_set_subst(ts_sh_scope *s, ts_sh_subst_fn fn, void *ud);
@@ -160,9 +163,10 @@ void ts_sh_unset(ts_sh_scope *s, const char *name, size_t len);
 /* `set -a`: every later assignment is exported. */
 void ts_sh_allexport(ts_sh_scope *s, bool on);
 
-/* A variable's value. *found is false when nothing sets it (then the value
- * is unknown text, `{NAME}`). `env_only` skips shell variables that are not
- * exported: what a program started now would see. */
+/* A variable's value: the script's, else the env chain's, else a runner
+ * default. *found is false when nothing sets it: the value is then "" if
+ * the script unset it, else unknown text `{NAME}`. `env_only` skips shell
+ * variables that are not exported: what a program started now would see. */
 ts_sh_value ts_sh_lookup(const ts_sh_scope *s, const char *name, size_t len,
 			 bool env_only, bool *found);
 
