@@ -295,6 +295,25 @@ static const char *ts_defaults_shell(const ts_node *defaults)
 	return ts_node_str(ts_map_get(ts_map_get(defaults, "run"), "shell"));
 }
 
+/* GitHub runs `run:` with pwsh on Windows runners unless a shell is set.
+ * Only a literal label says so; an expression could be any runner. */
+static bool ts_windows_runner(const ts_node *runs_on)
+{
+	runs_on = ts_node_deref(runs_on);
+	if (!runs_on)
+		return false;
+	if (runs_on->kind == TS_NODE_SCALAR)
+		return !strstr(runs_on->text, "${{") && strcasestr(runs_on->text, "windows");
+	if (runs_on->kind != TS_NODE_SEQ)
+		return false;
+	for (size_t i = 0; i < runs_on->n; i++) {
+		const char *label = ts_node_str(runs_on->vals[i]);
+		if (label && strcasestr(label, "windows") && !strstr(label, "${{"))
+			return true;
+	}
+	return false;
+}
+
 static void ts_job_steps(ts_jobctx *jc)
 {
 	const ts_job *j = jc->job;
@@ -327,6 +346,8 @@ static void ts_infer_job(const ts_infer_ctx *ctx, const ts_workflow *wf,
 	jc.default_shell = ts_defaults_shell(job->defaults.value);
 	if (!jc.default_shell)
 		jc.default_shell = ts_defaults_shell(wf->defaults.value);
+	if (!jc.default_shell && ts_windows_runner(job->runs_on.value))
+		jc.default_shell = "pwsh";
 	jc.secret_steps = ts_secret_steps(&jc);
 	jc.expr.secret_steps = jc.secret_steps;
 	if (job->value && job->value->kind == TS_NODE_MAP) {
