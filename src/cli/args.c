@@ -24,10 +24,13 @@ const char ts_help_text[] =
 	"  lookup     what a REST call, URL, gh command, GraphQL field or action needs\n"
 	"\n"
 	"Options:\n"
-	"  -f, --format FORMAT   diff or text (the default is diff for diff, text otherwise)\n"
+	"  -f, --format FORMAT   diff, text, json, sarif, markdown or github (the default\n"
+	"                        is diff for diff, text otherwise)\n"
 	"      --map FILE        load more map entries after the built-in ones (repeatable)\n"
 	"      --no-top-level    do not add `permissions: {}` at the top of a file\n"
 	"      --no-comments     write scopes without `# reason` comments\n"
+	"      --pr-body FILE    write a pull request body (markdown) for the changes\n"
+	"      --commit-message FILE  write a commit message for the changes\n"
 	"      --summary         explain: only the counts and the unresolved causes\n"
 	"      --max-size BYTES  refuse files larger than this (default 4194304)\n"
 	"  -j, --jobs N          worker threads (default: the number of cores)\n"
@@ -74,13 +77,17 @@ static bool ts_command(ts_cli *cli, const char *w)
 static int ts_format_arg(ts_cli *cli, const char *v, bool *given)
 {
 	*given = true;
-	if (!strcmp(v, "diff"))
-		cli->format = TS_FORMAT_DIFF;
-	else if (!strcmp(v, "text"))
-		cli->format = TS_FORMAT_TEXT;
-	else
-		return ts_usage("unknown format '%s' (diff or text)", v);
-	return -1;
+	static const struct { const char *name; ts_format format; } fmts[] = {
+		{"diff", TS_FORMAT_DIFF}, {"text", TS_FORMAT_TEXT}, {"json", TS_FORMAT_JSON},
+		{"sarif", TS_FORMAT_SARIF}, {"markdown", TS_FORMAT_MARKDOWN},
+		{"github", TS_FORMAT_GITHUB},
+	};
+	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++)
+		if (!strcmp(v, fmts[i].name)) {
+			cli->format = fmts[i].format;
+			return -1;
+		}
+	return ts_usage("unknown format '%s' (diff, text, json, sarif, markdown or github)", v);
 }
 
 static int ts_number(const char *v, const char *opt, unsigned long long *out)
@@ -131,13 +138,18 @@ static int ts_valued(ts_cli *cli, const char *opt, const char *v, bool *fmt_give
 	}
 	if (!strcmp(opt, "--color"))
 		return ts_color_arg(cli, v);
+	if (!strcmp(opt, "--pr-body") || !strcmp(opt, "--commit-message")) {
+		*(!strcmp(opt, "--pr-body") ? &cli->pr_body : &cli->commit_message) = v;
+		return -1;
+	}
 	return ts_usage("unknown option '%s'", opt);
 }
 
 static bool ts_takes_value(const char *opt)
 {
 	static const char *const v[] = {"--format", "-f", "--map", "--max-size",
-					"--jobs", "-j", "--color"};
+					"--jobs", "-j", "--color", "--pr-body",
+					"--commit-message"};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
 		if (!strcmp(opt, v[i]))
 			return true;
@@ -213,6 +225,7 @@ int ts_cli_parse(int argc, char **argv, ts_cli *cli)
 {
 	memset(cli, 0, sizeof(*cli));
 	cli->color = isatty(STDOUT_FILENO);
+	cli->progress = isatty(STDERR_FILENO);
 	cli->maps = calloc((size_t)argc + 1, sizeof(*cli->maps));
 	cli->paths = calloc((size_t)argc + 1, sizeof(*cli->paths));
 	if (!cli->maps || !cli->paths)

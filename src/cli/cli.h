@@ -34,6 +34,9 @@ typedef struct ts_cli {
 	size_t npaths;
 	bool map_check;         /* lookup --map-check */
 	bool list_actions;      /* lookup --list-actions */
+	const char *pr_body;    /* --pr-body FILE */
+	const char *commit_message;     /* --commit-message FILE */
+	bool progress;          /* stderr is a terminal: a progress line (unless -q) */
 } ts_cli;
 
 /* Returns -1 to go on, or an exit status (after --help, --version, or a

@@ -55,6 +55,10 @@ typedef struct ts_emit_opts {
 	bool color;
 	bool summary_only;      /* explain --summary */
 	bool quiet;
+	const char *pr_body;    /* --pr-body FILE: the markdown body, written at the end */
+	const char *commit_message;     /* --commit-message FILE */
+	bool progress;          /* a progress line on stderr (a terminal) */
+	size_t total;           /* files in the run, for the progress line */
 } ts_emit_opts;
 
 /* Counts for the closing summary and the exit code. */

@@ -39,6 +39,8 @@ void ts_unknowns_free(ts_emitter *e);
 void ts_formats_begin(ts_emitter *e);
 void ts_formats_file(ts_emitter *e, const ts_file_result *r, ts_arena *a);
 void ts_formats_end(ts_emitter *e);
+/* Called before a file's output: takes the progress line off the terminal. */
+void ts_progress_clear(ts_emitter *e);
 void ts_formats_free(ts_emitter *e);
 
 #endif

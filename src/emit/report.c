@@ -178,23 +178,26 @@ ts_emitter *ts_emitter_new(FILE *out, FILE *err, const ts_emit_opts *opts)
 void ts_emitter_file(ts_emitter *e, const ts_file_result *r)
 {
 	ts_arena a = TS_ARENA_INIT;
+	ts_progress_clear(e);
 	ts_count(e, r);
 	if (e->opts.format == TS_FORMAT_DIFF || e->opts.format == TS_FORMAT_TEXT)
 		ts_text_file(e, r, &a);
-	else
-		ts_formats_file(e, r, &a);
+	/* the machine format, if it is one; --pr-body, --commit-message, progress */
+	ts_formats_file(e, r, &a);
 	ts_unknowns_add(e, r);
 	ts_arena_free(&a);
 	fflush(e->out);
 }
 
-static void ts_summary(ts_emitter *e)
+static void ts_summary(ts_emitter *e, FILE *f)
 {
 	const ts_totals *t = &e->totals;
-	FILE *f = e->opts.mode == TS_MODE_DIFF ? e->err : e->out;
 	const char *verb = e->opts.mode == TS_MODE_FIX ? "changed"
 			   : e->opts.mode == TS_MODE_CHECK ? "to change" : "with changes";
-	fprintf(f, "tokenscope: %zu file%s (%zu %s, %zu unchanged, %zu not workflows, %zu error%s); "
+	fprintf(f, "tokenscope: ");
+	if (t->repos > 1)
+		fprintf(f, "%zu repositories, ", t->repos);
+	fprintf(f, "%zu file%s (%zu %s, %zu unchanged, %zu not workflows, %zu error%s); "
 		   "jobs: %zu %s, %zu with blocks, %zu inheriting, %zu unresolved, %zu unsafe",
 		t->files, t->files == 1 ? "" : "s", t->changed, verb, t->unchanged,
 		t->not_workflow, t->errors, t->errors == 1 ? "" : "s", t->jobs_written,
@@ -208,13 +211,16 @@ static void ts_summary(ts_emitter *e)
 
 void ts_emitter_end(ts_emitter *e, ts_totals *totals)
 {
+	/* first: it closes a machine format and writes --pr-body and
+	 * --commit-message, whose failures count as errors */
+	ts_formats_end(e);
 	if (e->opts.format == TS_FORMAT_DIFF || e->opts.format == TS_FORMAT_TEXT) {
 		if (e->opts.mode == TS_MODE_EXPLAIN && e->opts.summary_only)
 			ts_explain_summary(e);
 		else if (!e->opts.quiet)
-			ts_summary(e);
-	} else {
-		ts_formats_end(e);
+			ts_summary(e, e->opts.mode == TS_MODE_DIFF ? e->err : e->out);
+	} else if (!e->opts.quiet) {
+		ts_summary(e, e->err);  /* stdout holds the document alone */
 	}
 	fflush(e->out);
 	if (totals)
