@@ -41,21 +41,15 @@ void ts_explain_file(ts_emitter *e, const ts_file_result *r, ts_arena *a)
 		return;
 	fprintf(e->out, "%s\n", r->display);
 	if (r->inf->workflow_call) {
-		ts_level all[TS_MAX_SCOPES] = {0};
-		for (size_t i = 0; i < r->inf->njobs; i++)
-			for (size_t k = 0; k < r->inf->jobs[i].ngrants; k++) {
-				const ts_grant *g = &r->inf->jobs[i].grants[k];
-				if (g->level > all[g->scope])
-					all[g->scope] = g->level;
-			}
 		ts_buf b;
 		ts_buf_init(&b, a);
 		for (int s = 0; s < ts_map_nscopes(r->map); s++)
-			if (all[s])
+			if (r->inf->callers[s])
 				ts_buf_addf(&b, "%s%s: %s", b.len ? ", " : "",
-					    ts_map_scope_name(r->map, s), ts_level_name(all[s]));
-		fprintf(e->out, "  callable workflow: callers must grant at least: %s\n",
-			b.len ? ts_buf_cstr(&b) : "nothing");
+					    ts_map_scope_name(r->map, s), ts_level_name(r->inf->callers[s]));
+		fprintf(e->out, "  callable workflow: callers must grant at least: %s%s\n",
+			b.len ? ts_buf_cstr(&b) : "nothing",
+			r->inf->callers_known ? "" : " (and more: some jobs' needs are unproven)");
 	}
 	for (size_t i = 0; i < r->plan->njobs; i++)
 		ts_explain_job(e, r, i, a);

@@ -323,17 +323,10 @@ static void ts_json_callers(ts_jw *w, const ts_file_result *r)
 		ts_jw_str(w, "callers_must_grant", NULL);
 		return;
 	}
-	ts_level all[TS_MAX_SCOPES] = {0};
-	for (size_t i = 0; i < r->inf->njobs; i++)
-		for (size_t k = 0; k < r->inf->jobs[i].ngrants; k++) {
-			const ts_grant *g = &r->inf->jobs[i].grants[k];
-			if (g->level > all[g->scope])
-				all[g->scope] = g->level;
-		}
 	ts_jw_obj(w, "callers_must_grant");
 	for (int s = 0; s < ts_map_nscopes(r->map); s++)
-		if (all[s])
-			ts_jw_str(w, ts_map_scope_name(r->map, s), ts_level_name(all[s]));
+		if (r->inf->callers[s])
+			ts_jw_str(w, ts_map_scope_name(r->map, s), ts_level_name(r->inf->callers[s]));
 	ts_jw_close(w, '}');
 }
 

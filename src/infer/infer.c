@@ -400,6 +400,45 @@ int ts_permissions_read(const ts_map *map, const ts_node *value,
 	return 0;
 }
 
+int ts_job_levels(const ts_map *map, ts_arena *a, const ts_job_needs *jn,
+		  ts_level level[TS_MAX_SCOPES], const char **why)
+{
+	memset(level, 0, sizeof(ts_level) * TS_MAX_SCOPES);
+	if (jn->job->permissions.key) {
+		if (ts_permissions_read(map, jn->job->permissions.value, level) == 0)
+			return 0;
+		*why = "its `permissions:` cannot be read";
+		return -1;
+	}
+	if (!jn->resolved) {
+		*why = "its needs cannot be proven";
+		for (size_t i = 0; i < jn->nnotes; i++)
+			if (jn->notes[i].kind == TS_NOTE_UNRESOLVED)
+				*why = ts_sprintf(a, "%s: %s", jn->notes[i].at.what, jn->notes[i].text);
+		return -1;
+	}
+	for (size_t i = 0; i < jn->ngrants; i++)
+		level[jn->grants[i].scope] = jn->grants[i].level;
+	return 0;
+}
+
+/* The union of what every job asks of a caller. */
+static void ts_callers(const ts_infer_ctx *ctx, ts_inference *out)
+{
+	out->callers_known = true;
+	for (size_t i = 0; i < out->njobs; i++) {
+		ts_level level[TS_MAX_SCOPES];
+		const char *why;
+		if (ts_job_levels(ctx->map, ctx->arena, &out->jobs[i], level, &why) < 0) {
+			out->callers_known = false;
+			continue;
+		}
+		for (int s = 0; s < TS_MAX_SCOPES; s++)
+			if (level[s] > out->callers[s])
+				out->callers[s] = level[s];
+	}
+}
+
 int ts_infer(const ts_infer_ctx *ctx, const ts_workflow *wf, ts_inference *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -411,5 +450,7 @@ int ts_infer(const ts_infer_ctx *ctx, const ts_workflow *wf, ts_inference *out)
 	out->workflow_call = ts_on_has(wf->on.value, "workflow_call", true);
 	for (size_t i = 0; i < wf->njobs; i++)
 		ts_infer_job(ctx, wf, &wf->jobv[i], &out->jobs[i]);
+	if (out->workflow_call)
+		ts_callers(ctx, out);
 	return 0;
 }

@@ -86,6 +86,9 @@ typedef struct ts_inference {
 	bool top_known;         /* ... and reads as levels (not an expression) */
 	ts_level top[TS_MAX_SCOPES];
 	bool workflow_call;     /* callable: its callers must grant what it needs */
+	bool callers_known;     /* every job's needs or own block could be read */
+	ts_level callers[TS_MAX_SCOPES];  /* what a caller must grant: per job its
+					     own block, else its needs; the union */
 } ts_inference;
 
 int ts_infer(const ts_infer_ctx *ctx, const ts_workflow *wf, ts_inference *out);

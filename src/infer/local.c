@@ -147,32 +147,6 @@ void ts_local_action(ts_jobctx *jc, const ts_step *s, const ts_use *u,
 /* ------------------------------------------------------------------ */
 /* Local reusable workflows                                            */
 
-/* What one called job asks for: its own block if it has one (the run
- * fails at start-up if the caller grants less), else what it needs. */
-static int ts_callee_job(ts_jobctx *jc, const ts_job_needs *cn,
-			 ts_level level[TS_MAX_SCOPES], const char **why)
-{
-	memset(level, 0, sizeof(ts_level) * TS_MAX_SCOPES);
-	if (cn->job->permissions.key) {
-		if (ts_permissions_read(jc->ctx->map, cn->job->permissions.value, level) < 0) {
-			*why = "its `permissions:` cannot be read";
-			return -1;
-		}
-		return 0;
-	}
-	if (!cn->resolved) {
-		*why = "its needs cannot be proven";
-		for (size_t i = 0; i < cn->nnotes; i++)
-			if (cn->notes[i].kind == TS_NOTE_UNRESOLVED)
-				*why = ts_sprintf(jc->ctx->arena, "%s: %s", cn->notes[i].at.what,
-						  cn->notes[i].text);
-		return -1;
-	}
-	for (size_t i = 0; i < cn->ngrants; i++)
-		level[cn->grants[i].scope] = cn->grants[i].level;
-	return 0;
-}
-
 static void ts_callee_grants(ts_jobctx *jc, const ts_inference *inf,
 			     const char *rel, const ts_reason *base)
 {
@@ -181,7 +155,7 @@ static void ts_callee_grants(ts_jobctx *jc, const ts_inference *inf,
 		const ts_job_needs *cn = &inf->jobs[j];
 		ts_level level[TS_MAX_SCOPES];
 		const char *why = NULL;
-		if (ts_callee_job(jc, cn, level, &why) < 0) {
+		if (ts_job_levels(m, jc->ctx->arena, cn, level, &why) < 0) {
 			ts_job_note(jc, TS_NOTE_UNRESOLVED, base, "called job `%s` in %s: %s",
 				    cn->job->id, rel, why);
 			continue;
