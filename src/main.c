@@ -21,6 +21,7 @@
 typedef struct ts_slot {
 	ts_arena arena;
 	ts_file_result r;
+	ts_repo_cache *cache;   /* held until the result is emitted */
 	bool done;
 } ts_slot;
 
@@ -35,19 +36,22 @@ typedef struct ts_batch {
 	pthread_cond_t cv;
 } ts_batch;
 
-static void *ts_worker(void *arg)
+static void *ts_worker_main(void *arg)
 {
 	ts_batch *b = arg;
+	ts_worker w = {NULL};
 	for (;;) {
 		pthread_mutex_lock(&b->mu);
 		while (b->next < b->targets->n && b->next >= b->emitted + b->window)
 			pthread_cond_wait(&b->cv, &b->mu);
 		size_t i = b->next < b->targets->n ? b->next++ : SIZE_MAX;
 		pthread_mutex_unlock(&b->mu);
-		if (i == SIZE_MAX)
+		if (i == SIZE_MAX) {
+			ts_worker_done(&w);
 			return NULL;
+		}
 		ts_slot *s = &b->slots[i];
-		ts_process(b->cfg, &b->targets->v[i], &s->arena, &s->r);
+		ts_process(b->cfg, &w, &b->targets->v[i], &s->arena, &s->r, &s->cache);
 		pthread_mutex_lock(&b->mu);
 		s->done = true;
 		pthread_cond_broadcast(&b->cv);
@@ -58,26 +62,31 @@ static void *ts_worker(void *arg)
 static void ts_run_serial(const ts_config *cfg, const ts_targets *targets,
 			  ts_emitter *em)
 {
+	ts_worker w = {NULL};
 	for (size_t i = 0; i < targets->n; i++) {
 		ts_slot s;
 		memset(&s, 0, sizeof(s));
-		ts_process(cfg, &targets->v[i], &s.arena, &s.r);
+		ts_process(cfg, &w, &targets->v[i], &s.arena, &s.r, &s.cache);
 		ts_emitter_file(em, &s.r);
 		ts_arena_free(&s.arena);
+		ts_cache_release(s.cache);
 	}
+	ts_worker_done(&w);
 }
 
 static void ts_run_parallel(const ts_config *cfg, const ts_targets *targets,
 			    ts_emitter *em, unsigned nthreads)
 {
-	ts_batch b = {cfg, targets, NULL, 0, 0, 4 * (size_t)nthreads,
+	/* Files differ a lot in cost (a few take most of the time), so workers
+	 * may run well ahead of emission; the window still bounds memory. */
+	ts_batch b = {cfg, targets, NULL, 0, 0, 64 * (size_t)nthreads,
 		      PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
 	b.slots = calloc(targets->n, sizeof(*b.slots));
 	pthread_t *th = calloc(nthreads, sizeof(*th));
 	if (!b.slots || !th)
 		abort();
 	for (unsigned t = 0; t < nthreads; t++)
-		pthread_create(&th[t], NULL, ts_worker, &b);
+		pthread_create(&th[t], NULL, ts_worker_main, &b);
 	for (size_t i = 0; i < targets->n; i++) {
 		pthread_mutex_lock(&b.mu);
 		while (!b.slots[i].done)
@@ -85,6 +94,7 @@ static void ts_run_parallel(const ts_config *cfg, const ts_targets *targets,
 		pthread_mutex_unlock(&b.mu);
 		ts_emitter_file(em, &b.slots[i].r);
 		ts_arena_free(&b.slots[i].arena);
+		ts_cache_release(b.slots[i].cache);
 		pthread_mutex_lock(&b.mu);
 		b.emitted = i + 1;
 		pthread_cond_broadcast(&b.cv);

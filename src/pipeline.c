@@ -1,10 +1,64 @@
 /* pipeline.c - see pipeline.h. */
 #include "pipeline.h"
 
+#include "memo.h"
 #include "splice.h"
 #include "verify.h"
 
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
+
+struct ts_repo_cache {
+	char *root;
+	ts_arena arena;
+	ts_memo *files;         /* rel -> ts_cached_file */
+	atomic_int refs;
+};
+
+typedef struct ts_cached_file {
+	const ts_node *root;
+	ts_error err;
+} ts_cached_file;
+
+void ts_cache_release(ts_repo_cache *c)
+{
+	if (!c || atomic_fetch_sub(&c->refs, 1) != 1)
+		return;
+	ts_arena_free(&c->arena);
+	free(c->root);
+	free(c);
+}
+
+void ts_worker_done(ts_worker *w)
+{
+	if (w && w->cache) {
+		ts_cache_release(w->cache);
+		w->cache = NULL;
+	}
+}
+
+/* The worker's cache for `root`, made anew when the worker moves on to
+ * another repository; one more hold is taken for the caller. */
+static ts_repo_cache *ts_cache_enter(ts_worker *w, const char *root)
+{
+	if (!w || !root)
+		return NULL;
+	if (!w->cache || strcmp(w->cache->root, root)) {
+		ts_worker_done(w);
+		ts_repo_cache *c = calloc(1, sizeof(*c));
+		if (!c)
+			abort();
+		c->root = strdup(root);
+		if (!c->root)
+			abort();
+		c->files = ts_memo_new(&c->arena);
+		atomic_init(&c->refs, 1);
+		w->cache = c;
+	}
+	atomic_fetch_add(&w->cache->refs, 1);
+	return w->cache;
+}
 
 /* Reads a file of the same repository for infer (local actions, called
  * workflows): never outside the root, and with the same checks as any
@@ -13,6 +67,7 @@ typedef struct ts_reader {
 	const ts_config *cfg;
 	ts_arena *arena;
 	const char *root;
+	ts_repo_cache *cache;   /* or NULL: parse into the file's arena */
 } ts_reader;
 
 static bool ts_rel_ok(const char *rel)
@@ -23,6 +78,22 @@ static bool ts_rel_ok(const char *rel)
 		if ((p == rel || p[-1] == '/') && (p[2] == '/' || p[2] == '\0'))
 			return false;
 	return true;
+}
+
+static const ts_node *ts_parse_local(const ts_config *cfg, ts_arena *a,
+				     const char *root, const char *rel, ts_error *err)
+{
+	ts_load_opts lo = {cfg->max_size, root};
+	ts_parse_opts po = {cfg->max_depth};
+	ts_source src;
+	const ts_node *node;
+	const char *path = ts_sprintf(a, "%s/%s", root, rel);
+	if (ts_load(a, path, &lo, &src, err) < 0 ||
+	    ts_parse(a, src.text, src.len, &po, &node, err) < 0) {
+		ts_error_prefix(err, "%s: ", rel);
+		return NULL;
+	}
+	return node;
 }
 
 static const ts_node *ts_read_local(void *ud, const char *rel, ts_error *err)
@@ -36,17 +107,17 @@ static const ts_node *ts_read_local(void *ud, const char *rel, ts_error *err)
 		ts_fail(err, 0, 0, "%s: outside the repository", rel);
 		return NULL;
 	}
-	ts_load_opts lo = {rd->cfg->max_size, rd->root};
-	ts_parse_opts po = {rd->cfg->max_depth};
-	ts_source src;
-	const ts_node *root;
-	const char *path = ts_sprintf(rd->arena, "%s/%s", rd->root, rel);
-	if (ts_load(rd->arena, path, &lo, &src, err) < 0 ||
-	    ts_parse(rd->arena, src.text, src.len, &po, &root, err) < 0) {
-		ts_error_prefix(err, "%s: ", rel);
-		return NULL;
+	if (!rd->cache)
+		return ts_parse_local(rd->cfg, rd->arena, rd->root, rel, err);
+	ts_cached_file *f = ts_memo_get(rd->cache->files, rel);
+	if (!f) {
+		f = ts_alloc(&rd->cache->arena, sizeof(*f));
+		f->root = ts_parse_local(rd->cfg, &rd->cache->arena, rd->root, rel, &f->err);
+		ts_memo_put(rd->cache->files, rel, f);
 	}
-	return root;
+	if (!f->root)
+		*err = f->err;
+	return f->root;
 }
 
 static void ts_result_error(ts_file_result *r, const ts_error *err, bool internal)
@@ -58,7 +129,7 @@ static void ts_result_error(ts_file_result *r, const ts_error *err, bool interna
 
 /* parse -> infer -> plan, shared by ts_process and ts_plan_count. */
 static int ts_analyse(const ts_config *cfg, ts_arena *a, const ts_target *t,
-		      ts_file_result *r, ts_error *err)
+		      ts_repo_cache *cache, ts_file_result *r, ts_error *err)
 {
 	ts_parse_opts po = {cfg->max_depth};
 	const ts_node *root;
@@ -74,9 +145,11 @@ static int ts_analyse(const ts_config *cfg, ts_arena *a, const ts_target *t,
 	rd->cfg = cfg;
 	rd->arena = a;
 	rd->root = t->root;
+	rd->cache = cache;
 	unsigned *budget = ts_alloc(a, sizeof(*budget));
 	*budget = 64;
-	ts_infer_ctx ic = {cfg->map, a, ts_read_local, rd, t->display, 0, NULL, budget};
+	ts_infer_ctx ic = {cfg->map, a, ts_read_local, rd, t->display, 0, NULL, budget,
+			   ts_memo_new(a)};
 	ts_inference *inf = ts_alloc(a, sizeof(*inf));
 	ts_infer(&ic, wf, inf);
 	ts_plan *plan = ts_alloc(a, sizeof(*plan));
@@ -113,11 +186,13 @@ static void ts_change(const ts_config *cfg, ts_arena *a, ts_file_result *r)
 	r->written = true;
 }
 
-void ts_process(const ts_config *cfg, const ts_target *t, ts_arena *a,
-		ts_file_result *r)
+void ts_process(const ts_config *cfg, ts_worker *w, const ts_target *t,
+		ts_arena *a, ts_file_result *r, ts_repo_cache **used)
 {
 	ts_error err = {0, 0, ""};
 	memset(r, 0, sizeof(*r));
+	if (used)
+		*used = NULL;
 	r->path = t->path;
 	r->display = t->display;
 	r->root = t->root;
@@ -134,7 +209,12 @@ void ts_process(const ts_config *cfg, const ts_target *t, ts_arena *a,
 		return;
 	}
 	r->src = src;
-	int rc = ts_analyse(cfg, a, t, r, &err);
+	ts_repo_cache *cache = ts_cache_enter(w, t->root);
+	if (used)
+		*used = cache;
+	else
+		ts_cache_release(cache);
+	int rc = ts_analyse(cfg, a, t, cache, r, &err);
 	if (rc < 0)
 		ts_result_error(r, &err, false);
 	if (rc != 0)
@@ -158,7 +238,7 @@ int ts_plan_count(const ts_config *cfg, const char *path, const char *text,
 	r.src = &src;
 	int n = -1;
 	if (ts_load_bytes(path, text, len, &lo, &src, err) == 0) {
-		int rc = ts_analyse(cfg, &a, &t, &r, err);
+		int rc = ts_analyse(cfg, &a, &t, NULL, &r, err);
 		n = rc < 0 ? -1 : rc > 0 ? 0 : (int)r.plan->nins;
 	}
 	ts_arena_free(&a);

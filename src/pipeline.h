@@ -25,8 +25,24 @@ typedef struct ts_config {
 	bool write;             /* fix: replace changed files */
 } ts_config;
 
-void ts_process(const ts_config *cfg, const ts_target *t, ts_arena *a,
-		ts_file_result *r);
+/* What one worker remembers of the repository it is in: the local actions
+ * and called workflows it has parsed (a pure function of their bytes, so
+ * sharing them cannot change any result). Reference-counted: a result that
+ * used it holds it until the result has been emitted, since the result may
+ * point into it. */
+typedef struct ts_repo_cache ts_repo_cache;
+
+typedef struct ts_worker {
+	ts_repo_cache *cache;   /* the current repository's, or NULL */
+} ts_worker;
+
+/* `w` may be NULL (no cache). When *used is set, the caller releases it
+ * with ts_cache_release once the result is emitted. */
+void ts_process(const ts_config *cfg, ts_worker *w, const ts_target *t,
+		ts_arena *a, ts_file_result *r, ts_repo_cache **used);
+void ts_cache_release(ts_repo_cache *c);
+/* Drops the worker's own hold on its cache. */
+void ts_worker_done(ts_worker *w);
 
 /* Parses text as a workflow and plans it: the number of insertions a run
  * would make (tests use it to check that a second run plans nothing). */

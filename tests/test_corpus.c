@@ -81,7 +81,7 @@ static void check_file(const ts_config *cfg, const char *root, const char *rel,
 	ts_target tg = {path, root, rel, NULL};
 	ts_arena *a = &file_arena;
 	ts_file_result r;
-	ts_process(cfg, &tg, a, &r);
+	ts_process(cfg, NULL, &tg, a, &r, NULL);
 	t->files++;
 	switch (r.status) {
 	case TS_FILE_CHANGED: {

@@ -148,7 +148,7 @@ static char *run(ts_format fmt, const char *pr_body, const char *commit)
 	for (size_t i = 0; i < t.n; i++) {
 		ts_arena a = TS_ARENA_INIT;
 		ts_file_result r;
-		ts_process(&cfg, &t.v[i], &a, &r);
+		ts_process(&cfg, NULL, &t.v[i], &a, &r, NULL);
 		ts_emitter_file(e, &r);
 		ts_arena_free(&a);
 	}

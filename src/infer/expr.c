@@ -28,8 +28,10 @@ static void ts_trim(const char **s, size_t *len)
 static bool ts_has_ref(const char *s, size_t len, const char *word)
 {
 	size_t wl = strlen(word);
+	int first = tolower((unsigned char)word[0]);
 	for (size_t i = 0; i + wl <= len; i++) {
-		if (strncasecmp(s + i, word, wl))
+		/* cheap test first: this runs on every value of every env */
+		if (tolower((unsigned char)s[i]) != first || strncasecmp(s + i, word, wl))
 			continue;
 		bool left = i == 0 || (!ts_is_ident(s[i - 1]) && s[i - 1] != '.');
 		bool right = i + wl == len || !ts_is_ident(s[i + wl]);
@@ -44,8 +46,9 @@ static bool ts_has_ref(const char *s, size_t len, const char *word)
 static bool ts_whole_context(const char *s, size_t len, const char *word)
 {
 	size_t wl = strlen(word);
+	int first = tolower((unsigned char)word[0]);
 	for (size_t i = 0; i + wl <= len; i++) {
-		if (strncasecmp(s + i, word, wl))
+		if (tolower((unsigned char)s[i]) != first || strncasecmp(s + i, word, wl))
 			continue;
 		bool left = i == 0 || (!ts_is_ident(s[i - 1]) && s[i - 1] != '.');
 		size_t r = i + wl;

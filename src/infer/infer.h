@@ -76,6 +76,11 @@ typedef struct ts_infer_ctx {
 	const struct ts_infer_ctx *caller;  /* the workflow that called this one */
 	unsigned *budget;       /* called workflows left to read for this file;
 				   NULL: the default */
+	struct ts_memo *memo;   /* called workflows already inferred for this
+				   file, or NULL. Per file, not per repository:
+				   a shared result would depend on which files
+				   a worker saw first (cycles, the budget), and
+				   output must not depend on -j. */
 } ts_infer_ctx;
 
 /* What the whole workflow needs, and what its jobs inherit. */

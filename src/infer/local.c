@@ -5,6 +5,8 @@
  */
 #include "job.h"
 
+#include "../memo.h"
+
 #include <string.h>
 #include <strings.h>
 
@@ -173,6 +175,31 @@ static void ts_callee_grants(ts_jobctx *jc, const ts_inference *inf,
 	}
 }
 
+/* Infers a called workflow, once per file when a memo is given: it does
+ * not depend on its caller (inputs.* stay unknown), so the file's callers
+ * share the result. */
+static const ts_inference *ts_callee(ts_jobctx *jc, const char *rel, ts_error *err)
+{
+	const ts_infer_ctx *ctx = jc->ctx;
+	const char *key = ts_sprintf(ctx->arena, "call:%s", rel);
+	ts_inference *inf = ctx->memo ? ts_memo_get(ctx->memo, key) : NULL;
+	if (inf)
+		return inf;
+	ts_infer_ctx sub = *ctx;
+	const ts_node *root = ctx->read(ctx->read_ud, rel, err);
+	ts_workflow *wf = ts_alloc(sub.arena, sizeof(*wf));
+	if (!root || ts_workflow_read(sub.arena, root, wf, err) < 0)
+		return NULL;
+	sub.depth++;
+	sub.path = rel;
+	sub.caller = ctx;
+	inf = ts_alloc(sub.arena, sizeof(*inf));
+	ts_infer(&sub, wf, inf);
+	if (ctx->memo)
+		ts_memo_put(ctx->memo, key, inf);
+	return inf;
+}
+
 void ts_call_workflow(ts_jobctx *jc, const ts_use *u, const ts_reason *why)
 {
 	const char *rel = ts_rel(jc, u);
@@ -194,18 +221,11 @@ void ts_call_workflow(ts_jobctx *jc, const ts_use *u, const ts_reason *why)
 	if (jc->ctx->budget)
 		(*jc->ctx->budget)--;
 	ts_error err;
-	const ts_node *root = jc->ctx->read(jc->ctx->read_ud, rel, &err);
-	ts_workflow wf;
-	if (!root || ts_workflow_read(jc->ctx->arena, root, &wf, &err) < 0) {
+	const ts_inference *inf = ts_callee(jc, rel, &err);
+	if (!inf) {
 		ts_job_note(jc, TS_NOTE_UNRESOLVED, why, "cannot read the called workflow: %s",
 			    err.msg);
 		return;
 	}
-	ts_infer_ctx sub = *jc->ctx;
-	sub.depth++;
-	sub.path = rel;
-	sub.caller = jc->ctx;
-	ts_inference inf;
-	ts_infer(&sub, &wf, &inf);
-	ts_callee_grants(jc, &inf, rel, why);
+	ts_callee_grants(jc, inf, rel, why);
 }

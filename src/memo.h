@@ -1,0 +1,21 @@
+/*
+ * memo.h - a string-keyed store in an arena, for work worth doing once per
+ * repository (a local action parsed, a called workflow inferred).
+ *
+ * Contract: keys are copied; values are the caller's pointers, which must
+ * live as long as the arena. Lookups are O(1) on average. Nothing is ever
+ * removed: the whole store goes when its arena is freed. Not thread-safe;
+ * each worker owns its own.
+ */
+#ifndef TS_MEMO_H
+#define TS_MEMO_H
+
+#include "arena.h"
+
+typedef struct ts_memo ts_memo;
+
+ts_memo *ts_memo_new(ts_arena *a);
+void *ts_memo_get(const ts_memo *m, const char *key);
+void ts_memo_put(ts_memo *m, const char *key, void *value);
+
+#endif
