@@ -20,6 +20,7 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -253,28 +254,36 @@ typedef struct reach {
 	ts_arena *a;
 } reach;
 
+/* Whether a value of kind `k` changes what reaches the program: the first
+ * GITHUB_TOKEN, else the first token that cannot be resolved. */
+static bool reach_takes(const reach *r, ts_val_kind k)
+{
+	return is_token(k) && r->kind != TS_VAL_GITHUB_TOKEN &&
+	       (k == TS_VAL_GITHUB_TOKEN || r->kind == TS_VAL_TEXT);
+}
+
 static void reach_add(reach *r, ts_val_kind k, const char *via)
 {
-	if (!is_token(k))
-		return;
-	if (r->kind != TS_VAL_GITHUB_TOKEN &&
-	    (k == TS_VAL_GITHUB_TOKEN || r->kind == TS_VAL_TEXT)) {
+	if (reach_takes(r, k)) {
 		r->kind = k;
 		r->via = via;
 	}
 }
 
+/* Runs for every variable of every command's environment: the message is
+ * written only for the variable that is taken, and once GITHUB_TOKEN is
+ * found nothing later can change the answer. */
 static bool reach_env(void *ud, const char *name, size_t len,
 		      const ts_sh_value *v)
 {
 	reach *r = ud;
-	if (!is_token(v->kind))
-		return true;
+	if (!reach_takes(r, v->kind))
+		return r->kind != TS_VAL_GITHUB_TOKEN;
 	const char *n = ts_strndup(r->a, name, len);
 	if (r->skip && in_list(n, r->skip))
 		return true;
 	reach_add(r, v->kind, ts_sprintf(r->a, "$%s in its environment", n));
-	return true;
+	return r->kind != TS_VAL_GITHUB_TOKEN;
 }
 
 /* Whether GITHUB_TOKEN reaches argv[i]'s program: environment, arguments
@@ -342,18 +351,6 @@ static void generic(cmdx *cx, size_t i)
 		return;
 	}
 	generic_as(cx, i, cx->argv[i].text, NULL);
-}
-
-/* Programs whose output is made of their input and arguments: a token
- * that goes in comes out. */
-static bool is_filter(const char *name)
-{
-	static const char *const f[] = {
-		"cat", "tac", "base64", "tr", "sed", "awk", "gawk", "mawk", "jq",
-		"yq", "head", "tail", "tee", "sort", "uniq", "cut", "grep",
-		"envsubst", "openssl", "xxd", "od", "rev", "fold", "paste", NULL
-	};
-	return in_list(name, f);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2337,6 +2334,118 @@ static bool code_reads(cmdx *cx, size_t i, const char *b)
 	return true;
 }
 
+/* Which of the readers below takes a program, by name. */
+typedef enum prog_kind {
+	PROG_OTHER,             /* generic() */
+	PROG_BUILTIN,           /* bash_builtin() */
+	PROG_LAUNCHER,          /* launcher() */
+	PROG_FIND,              /* find_exec() */
+	PROG_SHELL_CODE,        /* shell_code() */
+	PROG_INTERP,            /* interpreter() */
+	PROG_CODE,              /* code_reads() */
+	PROG_FILTER             /* generic(); its output is made of its input
+				   and arguments: a token that goes in comes
+				   out */
+} prog_kind;
+
+typedef struct prog_name {
+	const char *name;
+	prog_kind kind;
+} prog_name;
+
+static int prog_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const prog_name *)elem)->name);
+}
+
+/* Every command is dispatched by name, and most are programs no reader
+ * knows: one binary search instead of a strcmp against every name each
+ * reader takes. The table holds the names those readers test for, sorted
+ * by strcmp; a name two readers take (bun) goes to the one asked first. */
+static prog_kind prog_of(const char *name)
+{
+	static const prog_name progs[] = {
+		{".", PROG_SHELL_CODE}, {":", PROG_BUILTIN},
+		{"Rscript", PROG_INTERP}, {"[", PROG_BUILTIN},
+		{"alias", PROG_BUILTIN}, {"awk", PROG_FILTER},
+		{"base64", PROG_FILTER}, {"bash", PROG_INTERP},
+		{"bg", PROG_BUILTIN}, {"break", PROG_BUILTIN},
+		{"buildah", PROG_CODE}, {"builtin", PROG_LAUNCHER},
+		{"bun", PROG_INTERP}, {"bunx", PROG_CODE},
+		{"caller", PROG_BUILTIN}, {"cat", PROG_FILTER},
+		{"cd", PROG_BUILTIN}, {"chronic", PROG_LAUNCHER},
+		{"command", PROG_LAUNCHER}, {"compgen", PROG_BUILTIN},
+		{"complete", PROG_BUILTIN}, {"continue", PROG_BUILTIN},
+		{"cosign", PROG_CODE}, {"crane", PROG_CODE},
+		{"curl", PROG_CODE}, {"cut", PROG_FILTER},
+		{"dash", PROG_INTERP}, {"declare", PROG_BUILTIN},
+		{"deno", PROG_INTERP}, {"dirs", PROG_BUILTIN},
+		{"disown", PROG_BUILTIN}, {"doas", PROG_LAUNCHER},
+		{"docker", PROG_CODE}, {"docker-compose", PROG_CODE},
+		{"dotnet", PROG_CODE}, {"echo", PROG_BUILTIN},
+		{"enable", PROG_BUILTIN}, {"env", PROG_LAUNCHER},
+		{"envsubst", PROG_FILTER}, {"eval", PROG_SHELL_CODE},
+		{"exec", PROG_LAUNCHER}, {"exit", PROG_BUILTIN},
+		{"export", PROG_BUILTIN}, {"false", PROG_BUILTIN},
+		{"fg", PROG_BUILTIN}, {"find", PROG_FIND},
+		{"fold", PROG_FILTER}, {"gawk", PROG_FILTER},
+		{"getopts", PROG_BUILTIN}, {"gfind", PROG_FIND},
+		{"gh", PROG_CODE}, {"git", PROG_CODE}, {"gradle", PROG_CODE},
+		{"gradlew", PROG_CODE}, {"grep", PROG_FILTER},
+		{"groovy", PROG_INTERP}, {"hash", PROG_BUILTIN},
+		{"head", PROG_FILTER}, {"helm", PROG_CODE},
+		{"help", PROG_BUILTIN}, {"history", PROG_BUILTIN},
+		{"ionice", PROG_LAUNCHER}, {"java", PROG_INTERP},
+		{"jobs", PROG_BUILTIN}, {"jq", PROG_FILTER},
+		{"kill", PROG_BUILTIN}, {"ksh", PROG_INTERP},
+		{"let", PROG_BUILTIN}, {"local", PROG_BUILTIN},
+		{"logout", PROG_BUILTIN}, {"lua", PROG_INTERP},
+		{"mapfile", PROG_BUILTIN}, {"mawk", PROG_FILTER},
+		{"mvn", PROG_CODE}, {"mvnw", PROG_CODE},
+		{"nerdctl", PROG_CODE}, {"nice", PROG_LAUNCHER},
+		{"node", PROG_INTERP}, {"nohup", PROG_LAUNCHER},
+		{"npm", PROG_CODE}, {"npx", PROG_CODE}, {"od", PROG_FILTER},
+		{"openssl", PROG_FILTER}, {"oras", PROG_CODE},
+		{"paste", PROG_FILTER}, {"perl", PROG_INTERP},
+		{"php", PROG_INTERP}, {"pnpm", PROG_CODE}, {"pnpx", PROG_CODE},
+		{"podman", PROG_CODE}, {"podman-compose", PROG_CODE},
+		{"popd", PROG_BUILTIN}, {"printf", PROG_BUILTIN},
+		{"pushd", PROG_BUILTIN}, {"pwd", PROG_BUILTIN},
+		{"python", PROG_INTERP}, {"python2", PROG_INTERP},
+		{"python3", PROG_INTERP}, {"read", PROG_BUILTIN},
+		{"readarray", PROG_BUILTIN}, {"readonly", PROG_BUILTIN},
+		{"return", PROG_BUILTIN}, {"rev", PROG_FILTER},
+		{"ruby", PROG_INTERP}, {"sed", PROG_FILTER},
+		{"set", PROG_BUILTIN}, {"sh", PROG_INTERP},
+		{"shift", PROG_BUILTIN}, {"shopt", PROG_BUILTIN},
+		{"skopeo", PROG_CODE}, {"sleep", PROG_BUILTIN},
+		{"sort", PROG_FILTER}, {"source", PROG_SHELL_CODE},
+		{"stdbuf", PROG_LAUNCHER}, {"sudo", PROG_LAUNCHER},
+		{"tac", PROG_FILTER}, {"tail", PROG_FILTER},
+		{"tclsh", PROG_INTERP}, {"tee", PROG_FILTER},
+		{"test", PROG_BUILTIN}, {"time", PROG_LAUNCHER},
+		{"timeout", PROG_LAUNCHER}, {"times", PROG_BUILTIN},
+		{"tr", PROG_FILTER}, {"trap", PROG_BUILTIN},
+		{"true", PROG_BUILTIN}, {"type", PROG_BUILTIN},
+		{"typeset", PROG_BUILTIN}, {"ulimit", PROG_BUILTIN},
+		{"umask", PROG_BUILTIN}, {"unalias", PROG_BUILTIN},
+		{"unbuffer", PROG_LAUNCHER}, {"uniq", PROG_FILTER},
+		{"unset", PROG_BUILTIN}, {"wait", PROG_BUILTIN},
+		{"wget", PROG_CODE}, {"xargs", PROG_LAUNCHER},
+		{"xxd", PROG_FILTER}, {"yarn", PROG_CODE}, {"yq", PROG_FILTER},
+		{"zsh", PROG_INTERP}
+	};
+	const prog_name *p = bsearch(name, progs, sizeof(progs) / sizeof(*progs),
+				     sizeof(*progs), prog_cmp);
+	if (p)
+		return p->kind;
+	/* what interpreter() takes besides its lists */
+	if (!strcasecmp(name, "pwsh") || !strcasecmp(name, "powershell") ||
+	    starts(name, "python3."))
+		return PROG_INTERP;
+	return PROG_OTHER;
+}
+
 static void dispatch(cmdx *cx, size_t i)
 {
 	if (i >= cx->argc)
@@ -2348,12 +2457,22 @@ static void dispatch(cmdx *cx, size_t i)
 	const char *b = base_name(cx, cx->argv[i].text);
 	if (cx->rs->lang == TS_SH_PWSH && pwsh_cmdlet(cx, i, b))
 		return;
-	if (bash_builtin(cx, i, b) || launcher(cx, i, b) || find_exec(cx, i, b) ||
-	    shell_code(cx, i, b) || interpreter(cx, i, b) || code_reads(cx, i, b))
-		return;
-	generic(cx, i);
-	if (is_filter(b))
+	/* each reader returns true for every name prog_of() gives it */
+	switch (prog_of(b)) {
+	case PROG_BUILTIN: bash_builtin(cx, i, b); return;
+	case PROG_LAUNCHER: launcher(cx, i, b); return;
+	case PROG_FIND: find_exec(cx, i, b); return;
+	case PROG_SHELL_CODE: shell_code(cx, i, b); return;
+	case PROG_INTERP: interpreter(cx, i, b); return;
+	case PROG_CODE: code_reads(cx, i, b); return;
+	case PROG_FILTER:
+		generic(cx, i);
 		set_filter_output(cx, i);
+		return;
+	case PROG_OTHER:
+		generic(cx, i);
+		return;
+	}
 }
 
 /* ------------------------------------------------------------------ */

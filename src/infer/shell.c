@@ -10,6 +10,7 @@
 #include "shell.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1711,6 +1712,27 @@ typedef struct sh_var {
 	bool exported, unset;
 } sh_var;
 
+/* The step's env as the script sees it, built once per script: every
+ * command asks for the whole environment (does the token reach the
+ * program?), and classifying an entry scans its name and source text for
+ * several words, so each entry is classified once, not once per command.
+ * The env chain is const for the script's life, so nothing goes stale. */
+typedef struct env_entry {
+	const ts_var *ev;
+	size_t len;             /* strlen(ev->name) */
+	bool have;              /* value computed */
+	ts_sh_value value;      /* from_env() of the entry */
+} env_entry;
+
+typedef struct env_view {
+	bool built;
+	env_entry *v;           /* entries no nearer env entry hides, in the
+				   order ts_sh_env_each reports them */
+	size_t n;
+	size_t *slots;          /* by the entry's address: index + 1; 0 empty */
+	size_t nslots;
+} env_view;
+
 struct ts_sh_scope {
 	ts_arena *a;
 	const ts_expr_ctx *expr;
@@ -1725,6 +1747,7 @@ struct ts_sh_scope {
 	bool allexport;
 	ts_sh_subst_fn subst;
 	void *ud;
+	env_view *view;         /* shared by the scope and all its children */
 };
 
 ts_val_kind ts_sh_join(ts_val_kind a, ts_val_kind b)
@@ -1745,11 +1768,26 @@ ts_sh_value ts_sh_text(const char *text)
 	return v;
 }
 
+/* Whether the n bytes at s begin with `word`, ignoring case. */
+static bool starts_ci_at(const char *s, size_t n, const char *word)
+{
+	size_t m = strlen(word);
+	return m <= n && strncasecmp(s, word, m) == 0;
+}
+
+/* Classifying values calls this at every offset of long texts: comparing
+ * the first byte (either case) first keeps strncasecmp for the few offsets
+ * that can match. */
 static bool contains_ci(const char *s, size_t n, const char *needle)
 {
 	size_t m = strlen(needle);
+	if (!m)
+		return true;
+	int lo = tolower((unsigned char)needle[0]);
+	int up = toupper(lo);
 	for (size_t i = 0; i + m <= n; i++)
-		if (strncasecmp(s + i, needle, m) == 0)
+		if (((unsigned char)s[i] == lo || (unsigned char)s[i] == up) &&
+		    strncasecmp(s + i, needle, m) == 0)
 			return true;
 	return false;
 }
@@ -1761,7 +1799,8 @@ static bool contains_ci(const char *s, size_t n, const char *needle)
  * steps.app-token.outputs.app-slug is not. */
 static bool tokenish(const char *s, size_t n)
 {
-	if (!s)
+	/* most texts hold no "token" at all: one scan settles those */
+	if (!s || !contains_ci(s, n, "token"))
 		return false;
 	size_t i = 0;
 	while (i < n) {
@@ -1785,14 +1824,24 @@ static bool pr_source(const char *s, size_t n, bool pull_request)
 {
 	if (!s)
 		return false;
+	/* one pass: every form but the last begins with p */
 	static const char *const forms[] = {
 		"pull_request.number", "pull-request-number",
 		"pull_request_number", "pr_number", "pr-number", NULL
 	};
-	for (int i = 0; forms[i]; i++)
-		if (contains_ci(s, n, forms[i]))
+	static const char event[] = "github.event.number";
+	for (size_t i = 0; i < n; i++) {
+		int c = tolower((unsigned char)s[i]);
+		if (c == 'p') {
+			for (int k = 0; forms[k]; k++)
+				if (starts_ci_at(s + i, n - i, forms[k]))
+					return true;
+		} else if (c == 'g' && pull_request &&
+			   starts_ci_at(s + i, n - i, event)) {
 			return true;
-	return pull_request && contains_ci(s, n, "github.event.number");
+		}
+	}
+	return false;
 }
 
 /* Variable names scripts give a pull request's number. */
@@ -1839,6 +1888,7 @@ ts_sh_scope *ts_sh_scope_new(ts_arena *a, const ts_expr_ctx *expr,
 	s->expr = expr;
 	s->pull_request = pull_request;
 	s->pwsh = pwsh;
+	s->view = ts_alloc(a, sizeof(*s->view));
 	return s;
 }
 
@@ -2002,6 +2052,91 @@ static ts_sh_value from_env(const ts_sh_scope *s, const char *name, size_t len,
 	return v;
 }
 
+/* Whether a nearer env scope, or a later entry of the same map, sets the
+ * name of `ev` (an entry of `e`): the script never sees that entry. */
+static bool env_shadowed(const ts_env *top, const ts_env *e, const ts_var *ev,
+			 size_t len)
+{
+	for (const ts_env *x = top; x != e; x = x->parent)
+		for (size_t i = 0; i < x->nvars; i++)
+			if (ts_streq(ev->name, len, x->vars[i].name))
+				return true;
+	for (size_t i = (size_t)(ev - e->vars) + 1; i < e->nvars; i++)
+		if (ts_streq(ev->name, len, e->vars[i].name))
+			return true;     /* a later entry of the same map wins */
+	return false;
+}
+
+static size_t ptr_hash(const void *p)
+{
+	return (size_t)(((uintptr_t)p >> 3) * 0x9E3779B97F4A7C15ull);
+}
+
+static void view_index(ts_arena *a, env_view *w)
+{
+	w->nslots = 16;
+	while (w->nslots < 2 * w->n)
+		w->nslots *= 2;
+	w->slots = ts_alloc_array(a, w->nslots, sizeof(*w->slots));
+	size_t mask = w->nslots - 1;
+	for (size_t k = 0; k < w->n; k++) {
+		size_t i = ptr_hash(w->v[k].ev) & mask;
+		while (w->slots[i])
+			i = (i + 1) & mask;
+		w->slots[i] = k + 1;
+	}
+}
+
+/* The script's env view, built on first use (s->expr is set). */
+static env_view *view_of(const ts_sh_scope *s)
+{
+	env_view *w = s->view;
+	if (w->built)
+		return w;
+	w->built = true;
+	const ts_env *top = s->expr->env;
+	size_t total = 0;
+	for (const ts_env *e = top; e; e = e->parent)
+		total += e->nvars;
+	w->v = ts_alloc_array(s->a, total ? total : 1, sizeof(*w->v));
+	for (const ts_env *e = top; e; e = e->parent)
+		for (size_t i = 0; i < e->nvars; i++) {
+			const ts_var *ev = &e->vars[i];
+			size_t len = strlen(ev->name);
+			if (env_shadowed(top, e, ev, len))
+				continue;
+			env_entry *x = &w->v[w->n++];
+			x->ev = ev;
+			x->len = len;
+		}
+	view_index(s->a, w);
+	return w;
+}
+
+static const ts_sh_value *entry_value(const ts_sh_scope *s, env_entry *x)
+{
+	if (!x->have) {
+		x->value = from_env(s, x->ev->name, x->len, &x->ev->value);
+		x->have = true;
+	}
+	return &x->value;
+}
+
+/* from_env() of `ev`, found under `name`: the entry's value when the name
+ * is spelt as the entry's (always, as ts_env_find matches exactly). */
+static ts_sh_value env_var_value(const ts_sh_scope *s, const ts_var *ev,
+				 const char *name, size_t len)
+{
+	env_view *w = view_of(s);
+	size_t mask = w->nslots - 1;
+	for (size_t i = ptr_hash(ev) & mask; w->slots[i]; i = (i + 1) & mask) {
+		env_entry *x = &w->v[w->slots[i] - 1];
+		if (x->ev == ev && x->len == len && !memcmp(x->ev->name, name, len))
+			return *entry_value(s, x);
+	}
+	return from_env(s, name, len, &ev->value);
+}
+
 typedef enum look_mode { LOOK_ANY, LOOK_ENV, LOOK_SHELL } look_mode;
 
 static ts_sh_value lookup(const ts_sh_scope *s, const char *name, size_t len,
@@ -2024,7 +2159,7 @@ static ts_sh_value lookup(const ts_sh_scope *s, const char *name, size_t len,
 		const ts_var *ev = find_env(s, name, len);
 		if (ev) {
 			*found = true;
-			ts_sh_value v = from_env(s, name, len, &ev->value);
+			ts_sh_value v = env_var_value(s, ev, name, len);
 			v.pull_request |= pr_name(name, len);
 			return v;
 		}
@@ -2057,22 +2192,6 @@ static bool shadowed(const ts_sh_scope *s, const ts_sh_scope *sc,
 	return false;
 }
 
-/* An env chain entry hidden by the script or by a nearer env scope. */
-static bool env_hidden(const ts_sh_scope *s, const ts_env *e, const ts_var *ev,
-		       size_t len)
-{
-	if (find_local(s, ev->name, len))
-		return true;
-	for (const ts_env *x = s->expr->env; x != e; x = x->parent)
-		for (size_t i = 0; i < x->nvars; i++)
-			if (ts_streq(ev->name, len, x->vars[i].name))
-				return true;
-	for (size_t i = (size_t)(ev - e->vars) + 1; i < e->nvars; i++)
-		if (ts_streq(ev->name, len, e->vars[i].name))
-			return true;     /* a later entry of the same map wins */
-	return false;
-}
-
 void ts_sh_env_each(const ts_sh_scope *s, ts_sh_env_fn fn, void *ud)
 {
 	for (const ts_sh_scope *sc = s; sc; sc = sc->parent)
@@ -2087,16 +2206,14 @@ void ts_sh_env_each(const ts_sh_scope *s, ts_sh_env_fn fn, void *ud)
 		}
 	if (!s->expr)
 		return;
-	for (const ts_env *e = s->expr->env; e; e = e->parent)
-		for (size_t i = 0; i < e->nvars; i++) {
-			const ts_var *ev = &e->vars[i];
-			size_t len = strlen(ev->name);
-			if (env_hidden(s, e, ev, len))
-				continue;
-			ts_sh_value v = from_env(s, ev->name, len, &ev->value);
-			if (!fn(ud, ev->name, len, &v))
-				return;
-		}
+	env_view *w = view_of(s);
+	for (size_t k = 0; k < w->n; k++) {
+		env_entry *x = &w->v[k];
+		if (find_local(s, x->ev->name, x->len))
+			continue;       /* the script's own variable hides it */
+		if (!fn(ud, x->ev->name, x->len, entry_value(s, x)))
+			return;
+	}
 }
 
 ts_sh_value ts_sh_eval_expr(const ts_sh_scope *s, const char *expr, size_t len)
