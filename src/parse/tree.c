@@ -136,6 +136,48 @@ static const char *ts_token_text(ts_arena *a, struct fy_token *t, size_t *len)
 	return s ? ts_strndup(a, s, n) : "";
 }
 
+/* The value of a scalar written on one line with nothing to unescape or
+ * fold is the source between its marks (quotes excluded), which is far
+ * cheaper than asking libfyaml to format it. NULL: let libfyaml do it. A
+ * plain scalar's end mark already excludes trailing blanks; a line break
+ * means folding, a backslash in "..." an escape, and a quote in '...' an
+ * '' pair. memchr, not a loop over the bytes: these are most scalars. */
+static const char *ts_source_text(const ts_builder *b, struct fy_token *t,
+				  size_t *len)
+{
+	const struct fy_mark *sm = fy_token_start_mark(t);
+	const struct fy_mark *em = fy_token_end_mark(t);
+	if (!sm || !em || sm->line != em->line || em->input_pos < sm->input_pos ||
+	    em->input_pos > b->len)
+		return NULL;
+	const char *p = b->text + sm->input_pos;
+	size_t n = em->input_pos - sm->input_pos;
+	switch (fy_token_scalar_style(t)) {
+	case FYSS_PLAIN:
+		break;
+	case FYSS_SINGLE_QUOTED:
+		if (memchr(p, '\'', n))
+			return NULL;
+		break;
+	case FYSS_DOUBLE_QUOTED:
+		if (memchr(p, '\\', n))
+			return NULL;
+		break;
+	default:
+		return NULL;
+	}
+	if (memchr(p, '\n', n) || memchr(p, '\r', n))
+		return NULL;
+	*len = n;
+	return p;
+}
+
+static const char *ts_scalar_text(ts_builder *b, struct fy_token *t, size_t *len)
+{
+	const char *s = t ? ts_source_text(b, t, len) : NULL;
+	return s ? ts_strndup(b->a, s, *len) : ts_token_text(b->a, t, len);
+}
+
 static ts_node *ts_new_node(ts_builder *b, ts_node_kind kind, struct fy_token *anchor)
 {
 	ts_node *n = ts_alloc(b->a, sizeof(*n));
@@ -151,7 +193,7 @@ static ts_node *ts_scalar(ts_builder *b, struct fy_event *ev)
 {
 	struct fy_token *t = ev->scalar.value;
 	ts_node *n = ts_new_node(b, TS_NODE_SCALAR, ev->scalar.anchor);
-	n->text = ts_token_text(b->a, t, &n->len);
+	n->text = ts_scalar_text(b, t, &n->len);
 	const struct fy_mark *sm = t ? fy_token_start_mark(t) : NULL;
 	const struct fy_mark *em = t ? fy_token_end_mark(t) : NULL;
 	switch (t ? fy_token_scalar_style(t) : FYSS_PLAIN) {
