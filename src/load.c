@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,27 +42,56 @@ static size_t ts_utf8_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
+/* Whether none of the 8 bytes at s is NUL or above 0x7F. */
+static bool ts_ascii8(const unsigned char *s)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t w;
+	memcpy(&w, s, sizeof(w));
+	return ((w | ((w - ones) & ~w)) & highs) == 0;
+}
+
+/* Offset of the first NUL or invalid UTF-8 byte, or len. Workflows are
+ * nearly all ASCII, so eight bytes are checked at a time. */
+static size_t ts_first_bad(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		if (len - i >= 8 && ts_ascii8(s + i)) {
+			i += 8;
+			continue;
+		}
+		if (s[i] == 0)
+			return i;
+		size_t n = ts_utf8_len(s + i, len - i);
+		if (n == 0)
+			return i;
+		i += n;
+	}
+	return len;
+}
+
 /* Finds the first NUL or invalid UTF-8 byte; reports its line and column
- * (columns count characters, as editors do). */
+ * (columns count characters, as editors do). The position is counted only
+ * once an error is found, from the start: every byte before it is valid. */
 static int ts_check_text(const char *text, size_t len, ts_error *err)
 {
 	const unsigned char *s = (const unsigned char *)text;
+	size_t bad = ts_first_bad(s, len);
+	if (bad == len)
+		return 0;
 	int line = 1, col = 1;
-	for (size_t i = 0; i < len;) {
-		if (s[i] == 0)
-			return ts_fail(err, line, col, "NUL byte: a workflow is text");
-		size_t n = ts_utf8_len(s + i, len - i);
-		if (n == 0)
-			return ts_fail(err, line, col,
-				       "invalid UTF-8 (byte 0x%02x): GitHub reads workflows as UTF-8",
-				       s[i]);
+	for (size_t i = 0; i < bad; i += ts_utf8_len(s + i, len - i)) {
 		if (s[i] == '\n')
 			line++, col = 1;
 		else
 			col++;
-		i += n;
 	}
-	return 0;
+	if (s[bad] == 0)
+		return ts_fail(err, line, col, "NUL byte: a workflow is text");
+	return ts_fail(err, line, col,
+		       "invalid UTF-8 (byte 0x%02x): GitHub reads workflows as UTF-8",
+		       s[bad]);
 }
 
 static void ts_describe(ts_source *out, const char *text, size_t len)
