@@ -13,6 +13,7 @@ typedef struct ts_vframe {
 } ts_vframe;
 
 typedef struct ts_vstream {
+	const char *text;       /* the bytes being parsed */
 	struct fy_parser *p;
 	struct fy_diag *diag;
 	struct fy_event *ev;
@@ -23,6 +24,7 @@ typedef struct ts_vstream {
 static int ts_vopen(ts_vstream *s, const char *text, size_t len)
 {
 	memset(s, 0, sizeof(*s));
+	s->text = text;
 	struct fy_diag_cfg dc;
 	fy_diag_cfg_default(&dc);
 	dc.fp = NULL;
@@ -126,13 +128,39 @@ static bool ts_flow(struct fy_token *t)
 	return tt == FYTT_FLOW_MAPPING_START || tt == FYTT_FLOW_SEQUENCE_START;
 }
 
-static bool ts_event_eq(struct fy_event *a, struct fy_event *b)
+/* The source bytes of a plain or quoted scalar determine its value (the
+ * quotes, escapes and folded line breaks are all between its marks), so
+ * equal bytes mean equal values without asking libfyaml to format them.
+ * Block scalars are not taken: their chomping and indentation indicators
+ * stand before the marks. */
+static bool ts_same_bytes(const char *ta, struct fy_token *a, const char *tb,
+			  struct fy_token *b)
+{
+	enum fy_scalar_style st = fy_token_scalar_style(a);
+	if (st == FYSS_LITERAL || st == FYSS_FOLDED || st != fy_token_scalar_style(b))
+		return false;
+	const struct fy_mark *as = fy_token_start_mark(a), *ae = fy_token_end_mark(a);
+	const struct fy_mark *bs = fy_token_start_mark(b), *be = fy_token_end_mark(b);
+	if (!as || !ae || !bs || !be)
+		return false;
+	size_t la = ae->input_pos - as->input_pos, lb = be->input_pos - bs->input_pos;
+	return la == lb && !memcmp(ta + as->input_pos, tb + bs->input_pos, la);
+}
+
+static bool ts_scalar_eq(const ts_vstream *in, struct fy_token *a,
+			 const ts_vstream *out, struct fy_token *b)
+{
+	return (a && b && ts_same_bytes(in->text, a, out->text, b)) || ts_tok_eq(a, b);
+}
+
+static bool ts_event_eq(const ts_vstream *in, struct fy_event *a,
+			const ts_vstream *out, struct fy_event *b)
 {
 	if (a->type != b->type)
 		return false;
 	switch (a->type) {
 	case FYET_SCALAR:
-		return ts_tok_eq(a->scalar.value, b->scalar.value) &&
+		return ts_scalar_eq(in, a->scalar.value, out, b->scalar.value) &&
 		       ts_tok_eq(a->scalar.anchor, b->scalar.anchor) &&
 		       ts_tok_eq(a->scalar.tag, b->scalar.tag) &&
 		       fy_token_scalar_style(a->scalar.value) == fy_token_scalar_style(b->scalar.value);
@@ -257,7 +285,7 @@ static int ts_vwalk(ts_vctx *v, ts_vstream *in, ts_vstream *o)
 					       "not parse as the input did");
 			return 0;
 		}
-		if (!ts_event_eq(a, b)) {
+		if (!ts_event_eq(in, a, o, b)) {
 			size_t pos = ts_vpos(b);
 			return ts_fail(v->err, pos == (size_t)-1 ? 0 : ts_vline(v->out->text, pos), 0,
 				       "internal error: the output differs from the input "
