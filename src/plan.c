@@ -157,12 +157,34 @@ static size_t ts_line_after(const ts_source *src, const ts_pair *p)
 	return ts_next_line(src, end > 0 ? end - 1 : 0);
 }
 
+/* A scalar whose text lines are not indented past its key (an empty | or
+ * >, or a value libfyaml accepts on the next line at the key's own
+ * indentation) would swallow a line inserted after it. */
+static bool ts_block_scalar_unsafe(const ts_source *src, const ts_pair *p)
+{
+	const ts_node *v = p->value;
+	if (!v || v->kind != TS_NODE_SCALAR || v->null)
+		return false;
+	bool block = v->style == TS_LITERAL || v->style == TS_FOLDED;
+	if (block && v->len == 0)
+		return true;
+	if (!block && v->line == p->key->line)
+		return false;
+	size_t ls = ts_line_start(src, v->start), i = ls;
+	while (i < src->len && src->text[i] == ' ')
+		i++;
+	return i - ls <= ts_indent(src, p->key->start);
+}
+
 /* After a key's whole value; before the entry when the value runs to the
- * end of a file with no final newline (adding one would change a line). */
+ * end of a file with no final newline (adding one would change a line),
+ * when its end cannot be told (it ends in an empty item), or when a block
+ * scalar would take the inserted line as its own. */
 static size_t ts_after_pair(const ts_source *src, const ts_pair *p)
 {
 	size_t at = ts_line_after(src, p);
-	if (at >= src->len && !src->final_newline)
+	if ((at >= src->len && !src->final_newline) || (p->value && p->value->open_end) ||
+	    ts_block_scalar_unsafe(src, p))
 		return ts_line_start(src, p->key->start);
 	return at;
 }

@@ -6,10 +6,14 @@
 
 enum { TS_VDEPTH = 256 };
 
+enum { TS_VKEY = 256 };
+
 typedef struct ts_vframe {
 	bool map, expect_key;
-	const char *key;        /* the last key read in this mapping */
-	size_t keylen;
+	/* the last key read in this mapping, copied: libfyaml frees the text
+	 * of an escaped key with its event */
+	char key[TS_VKEY];
+	size_t keylen;          /* > TS_VKEY - 1: too long to compare */
 } ts_vframe;
 
 typedef struct ts_vstream {
@@ -80,8 +84,13 @@ static void ts_vtrack(ts_vstream *s, const struct fy_event *ev)
 	ts_vframe *f = &s->frames[s->depth - 1];
 	if (!f->map)
 		return;
-	if (f->expect_key && ev->type == FYET_SCALAR)
-		f->key = fy_token_get_text(ev->scalar.value, &f->keylen);
+	if (f->expect_key && ev->type == FYET_SCALAR) {
+		size_t len = 0;
+		const char *k = fy_token_get_text(ev->scalar.value, &len);
+		f->keylen = k ? len : 0;
+		if (k && len < TS_VKEY)
+			memcpy(f->key, k, len);
+	}
 	f->expect_key = !f->expect_key;
 }
 
@@ -202,7 +211,8 @@ static int ts_inserted_at(const ts_vctx *v, size_t pos)
 
 static bool ts_frame_key(const ts_vframe *f, const char *want)
 {
-	return f->key && f->keylen == strlen(want) && !memcmp(f->key, want, f->keylen);
+	return f->keylen < TS_VKEY && f->keylen == strlen(want) &&
+	       !memcmp(f->key, want, f->keylen);
 }
 
 static bool ts_right_place(const ts_vstream *o, const ts_insertion *ins)

@@ -40,6 +40,8 @@ struct ts_node {
 	bool aliased;           /* an alias names this node's anchor */
 	bool block_scalar_end;  /* the last content is a | or > scalar: `end` is
 				   the first byte of the line that ends it */
+	bool open_end;          /* the last content is an empty value (`-` with
+				   nothing after it): `end` is before it */
 	size_t start;           /* first byte, quotes and sigils included */
 	size_t end;             /* one past the last content byte; for a flow
 				   collection, past the closing bracket */

@@ -310,6 +310,7 @@ static int ts_pop(ts_builder *b, struct fy_token *end)
 		const ts_node *last = f->vals[f->n - 1];
 		n->end = last->end;
 		n->block_scalar_end = last->block_scalar_end;
+		n->open_end = last->open_end || (last->kind == TS_NODE_SCALAR && last->null);
 		if (n->kind == TS_NODE_MAP && f->keys[f->n - 1]->end > n->end)
 			n->end = f->keys[f->n - 1]->end;
 	}

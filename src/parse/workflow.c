@@ -91,8 +91,10 @@ static const char *ts_job_skip(const ts_node *key, const ts_node *value)
 		return "the job uses a `<<` merge key, which GitHub does not accept";
 	if (v->aliased)
 		return "the job is anchored and reused by an alias elsewhere";
-	if (key->kind != TS_NODE_SCALAR)
+	if (key->kind != TS_NODE_SCALAR || key->null || key->len == 0)
 		return "the job key is not a plain name";
+	if (!v->flow && v->n && v->line == key->line)
+		return "the job's mapping starts on its own key's line";
 	return NULL;
 }
 
