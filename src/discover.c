@@ -33,14 +33,22 @@ static bool ts_exists(const char *path, bool dir)
 const char *ts_discover_root(ts_arena *a, const char *path)
 {
 	char abs[PATH_MAX];
-	if (!realpath(path, abs))
-		return NULL;
 	struct stat st;
-	if (stat(abs, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		char *slash = strrchr(abs, '/');
-		if (slash)
-			*(slash == abs ? slash + 1 : slash) = '\0';
+	/* A file's repository is found from its own folder, not from where a
+	 * symlink points: a link into another repository is not inside it. */
+	const char *dir = path;
+	if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		char *copy = ts_strdup(a, path);
+		char *slash = strrchr(copy, '/');
+		if (!slash)
+			dir = ".";
+		else if (slash == copy)
+			dir = "/";
+		else
+			*slash = '\0', dir = copy;
 	}
+	if (!realpath(dir, abs))
+		return NULL;
 	for (;;) {
 		char *git = ts_join(a, abs, ".git");
 		if (ts_exists(git, false))

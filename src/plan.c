@@ -218,6 +218,24 @@ static size_t ts_block_at(const ts_source *src, const ts_job *j)
 	return ts_line_start(src, j->value->start);
 }
 
+/* The first token after a flow mapping's `{`: the first key, or an anchor
+ * or tag standing before it (`{&k runs-on: x}`), past spaces, line breaks
+ * and comments. */
+static size_t ts_flow_first(const ts_source *src, const ts_node *v)
+{
+	size_t i = v->start + 1;
+	while (i < v->close) {
+		char c = src->text[i];
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			i++;
+		else if (c == '#')
+			i = ts_next_line(src, i);
+		else
+			break;
+	}
+	return i;
+}
+
 static void ts_job_insertion(ts_arena *a, const ts_map *map, const ts_source *src,
 			     const ts_job *j, const ts_job_needs *jn,
 			     const ts_plan_opts *opts, ts_insertion *ins)
@@ -229,7 +247,7 @@ static void ts_job_insertion(ts_arena *a, const ts_map *map, const ts_source *sr
 		/* Before the first key: whatever follows the last entry (an empty
 		 * value, a trailing comma, a comment) the text stays valid. */
 		ins->flow = true;
-		ins->at = v->n ? v->keys[0]->start : v->close;
+		ins->at = v->n ? ts_flow_first(src, v) : v->close;
 		ts_flow_text(&b, map, jn, v->n > 0);
 	} else {
 		size_t indent = ts_indent(src, v->start);

@@ -101,6 +101,33 @@ static void quoted_scalar_spans_include_quotes(void **state)
 	assert_int_equal(r->vals[3]->len, 0);
 }
 
+/* '' pairs are undone by tokenscope itself (libfyaml 0.7.12 leaks on four or
+ * more): the values must be what YAML says, one quote per pair. */
+static void single_quoted_pairs_are_one_quote(void **state)
+{
+	(void)state;
+	parsed p;
+	parse(&p, "a: 'it''s'\nb: 'x''''''''''y'\nc: ''''\nd: 'a''b\n  c''d'\n");
+	const ts_node *r = p.root;
+	assert_string_equal(r->vals[0]->text, "it's");
+	assert_string_equal(r->vals[1]->text, "x'''''y");
+	assert_int_equal(r->vals[1]->len, 7);
+	assert_string_equal(r->vals[2]->text, "'");
+	assert_string_equal(r->vals[3]->text, "a'b c'd");   /* folded by libfyaml */
+}
+
+/* A value on a later line than its key must be indented past it; libfyaml
+ * accepts one that is not and then returns uninitialised text. */
+static void value_not_indented_past_key_refused(void **state)
+{
+	(void)state;
+	assert_refused("a:\n  k: |\n  text\n", 0, 3, 1, "not indented past its key");
+	assert_refused("runs-on:\nubuntu\n", 0, 2, 1, "not indented past its key");
+	parsed p;
+	parse(&p, "a: >-\nb: 1\n");   /* an empty block scalar is valid */
+	assert_int_equal(p.root->vals[0]->len, 0);
+}
+
 static void multibyte_text_offsets_are_bytes_columns_are_characters(void **state)
 {
 	(void)state;
@@ -630,6 +657,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TL_TEST(plain_scalar_spans),
+		TL_TEST(single_quoted_pairs_are_one_quote),
+		TL_TEST(value_not_indented_past_key_refused),
 		TL_TEST(quoted_scalar_spans_include_quotes),
 		TL_TEST(multibyte_text_offsets_are_bytes_columns_are_characters),
 		TL_TEST(literal_block_scalar_ends_at_next_line),

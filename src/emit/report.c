@@ -137,7 +137,7 @@ static void ts_text_file(ts_emitter *e, const ts_file_result *r, ts_arena *a)
 	}
 	if (r->status == TS_FILE_NOT_WORKFLOW) {
 		if (!e->opts.quiet)
-			fprintf(e->err, "%s: not a workflow (%s)\n", r->display, r->err.msg);
+			fprintf(e->err, "%s: skipped: %s\n", r->display, r->err.msg);
 		return;
 	}
 	if (e->opts.mode == TS_MODE_EXPLAIN) {

@@ -156,9 +156,7 @@ static const char *ts_source_text(const ts_builder *b, struct fy_token *t,
 	case FYSS_PLAIN:
 		break;
 	case FYSS_SINGLE_QUOTED:
-		if (memchr(p, '\'', n))
-			return NULL;
-		break;
+		break;      /* '' pairs are undone by the caller */
 	case FYSS_DOUBLE_QUOTED:
 		if (memchr(p, '\\', n))
 			return NULL;
@@ -172,10 +170,31 @@ static const char *ts_source_text(const ts_builder *b, struct fy_token *t,
 	return p;
 }
 
+/* A one-line '...' scalar: its text with each '' pair read as one quote.
+ * Done here rather than by libfyaml, whose 0.7.12 text iterator leaks its
+ * chunk buffer once a scalar holds four or more such pairs. */
+static const char *ts_unquote_single(ts_arena *a, const char *s, size_t *len)
+{
+	char *out = ts_alloc(a, *len + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < *len; i++) {
+		out[o++] = s[i];
+		if (s[i] == '\'' && i + 1 < *len && s[i + 1] == '\'')
+			i++;
+	}
+	out[o] = '\0';
+	*len = o;
+	return out;
+}
+
 static const char *ts_scalar_text(ts_builder *b, struct fy_token *t, size_t *len)
 {
 	const char *s = t ? ts_source_text(b, t, len) : NULL;
-	return s ? ts_strndup(b->a, s, *len) : ts_token_text(b->a, t, len);
+	if (!s)
+		return ts_token_text(b->a, t, len);
+	if (fy_token_scalar_style(t) == FYSS_SINGLE_QUOTED && memchr(s, '\'', *len))
+		return ts_unquote_single(b->a, s, len);
+	return ts_strndup(b->a, s, *len);
 }
 
 static ts_node *ts_new_node(ts_builder *b, ts_node_kind kind, struct fy_token *anchor)
@@ -319,12 +338,46 @@ static int ts_pop(ts_builder *b, struct fy_token *end)
 	return 0;
 }
 
+/* Leading spaces of the line holding `off` (after a BOM on the first). */
+static size_t ts_line_indent(const ts_builder *b, size_t off)
+{
+	size_t ls = off;
+	while (ls > 0 && b->text[ls - 1] != '\n')
+		ls--;
+	if (ls == 0 && b->len >= 3 && !memcmp(b->text, "\xEF\xBB\xBF", 3))
+		ls = 3;
+	size_t i = ls;
+	while (i < b->len && b->text[i] == ' ')
+		i++;
+	return i - ls;
+}
+
+/* YAML wants a scalar value on a later line than its key indented past
+ * the key; libfyaml 0.7.12 accepts one that is not, and then returns text
+ * from uninitialised memory. Refuse it as GitHub's parser does. */
+static int ts_check_indent(ts_builder *b, const ts_node *key, const ts_node *v)
+{
+	if (v->kind != TS_NODE_SCALAR || v->null || v->len == 0 || v->line <= key->line)
+		return 0;
+	size_t ks = key->start;
+	while (ks > 0 && b->text[ks - 1] != '\n')
+		ks--;
+	if (ks == 0 && b->len >= 3 && !memcmp(b->text, "\xEF\xBB\xBF", 3))
+		ks = 3;
+	size_t key_col = key->start - ks;   /* the key's column, in bytes */
+	if (ts_line_indent(b, v->start) > key_col)
+		return 0;
+	return ts_fail(b->err, v->line, v->col,
+		       "invalid YAML: the value of '%.*s' is not indented past its key",
+		       (int)(key->len > 60 ? 60 : key->len), key->text);
+}
+
 /* Adds a finished node to the open collection (or makes it the root). */
-static void ts_attach(ts_builder *b, ts_node *n)
+static int ts_attach(ts_builder *b, ts_node *n)
 {
 	if (!b->depth) {
 		b->root = n;
-		return;
+		return 0;
 	}
 	ts_frame *f = &b->stack[b->depth - 1];
 	if (f->node->kind == TS_NODE_MAP && !f->pending_key) {
@@ -332,15 +385,18 @@ static void ts_attach(ts_builder *b, ts_node *n)
 		if (n->kind == TS_NODE_SCALAR && n->len == 2 && !memcmp(n->text, "<<", 2) &&
 		    n->style == TS_PLAIN)
 			f->node->merge = true;
-		return;
+		return 0;
 	}
 	f->vals = ts_grow(b->a, f->vals, &f->cap_v, f->n + 1, sizeof(*f->vals));
 	if (f->node->kind == TS_NODE_MAP) {
+		if (!f->node->flow && ts_check_indent(b, f->pending_key, n) < 0)
+			return -1;
 		f->keys = ts_grow(b->a, f->keys, &f->cap_k, f->n + 1, sizeof(*f->keys));
 		f->keys[f->n] = f->pending_key;
 		f->pending_key = NULL;
 	}
 	f->vals[f->n++] = n;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -391,16 +447,14 @@ static int ts_on_event(ts_builder *b, struct fy_event *ev)
 			b->last_end = n->end;
 		if (n->anchor)
 			ts_anchor_put(b, n->anchor, n);
-		ts_attach(b, n);
-		return 0;
+		return ts_attach(b, n);
 	case FYET_ALIAS:
 		n = ts_alias(b, ev);
 		if (!n->target)
 			return ts_fail(b->err, n->line, n->col, "alias *%s names no anchor",
 				       n->text);
 		b->last_end = n->end;
-		ts_attach(b, n);
-		return 0;
+		return ts_attach(b, n);
 	case FYET_MAPPING_START:
 		n = ts_new_node(b, TS_NODE_MAP, ev->mapping_start.anchor);
 		return ts_push(b, n, ev->mapping_start.mapping_start);
@@ -413,8 +467,7 @@ static int ts_on_event(ts_builder *b, struct fy_event *ev)
 		if (ts_pop(b, ev->type == FYET_MAPPING_END ? ev->mapping_end.mapping_end
 							   : ev->sequence_end.sequence_end) < 0)
 			return -1;
-		ts_attach(b, n);
-		return 0;
+		return ts_attach(b, n);
 	default:
 		return 0;
 	}
