@@ -12,7 +12,8 @@
  *    may go away after parsing.
  *  - Refused with a file:line:col error: invalid YAML, a second document,
  *    nesting deeper than the limit, a duplicate key in a mapping, an alias
- *    with no anchor.
+ *    with no anchor, aliases that would expand past a million nodes (an
+ *    alias bomb: GitHub's parser expands them; we never do).
  *  - ts_workflow_read finds jobs only under the top-level `jobs:` key, so an
  *    input or step that happens to be named like a job never becomes one.
  */
@@ -51,6 +52,7 @@ struct ts_node {
 	size_t len;
 	const char *anchor;     /* this node's &anchor, or NULL */
 	const ts_node *target;  /* ALIAS: the node it names */
+	size_t weight;          /* nodes it would have with aliases expanded */
 	size_t n;               /* MAP: pairs; SEQ: items */
 	ts_node **keys;         /* MAP only */
 	ts_node **vals;         /* MAP values, SEQ items */

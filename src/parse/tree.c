@@ -16,6 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An alias bomb stays small here (aliases are never expanded), but the
+ * workflow it describes is not: refuse what would expand past this. */
+enum { TS_MAX_EXPANDED = 1000000 };
+
 typedef struct ts_frame {
 	ts_node *node;
 	ts_node **keys, **vals;
@@ -212,6 +216,7 @@ static ts_node *ts_scalar(ts_builder *b, struct fy_event *ev)
 {
 	struct fy_token *t = ev->scalar.value;
 	ts_node *n = ts_new_node(b, TS_NODE_SCALAR, ev->scalar.anchor);
+	n->weight = 1;
 	n->text = ts_scalar_text(b, t, &n->len);
 	const struct fy_mark *sm = t ? fy_token_start_mark(t) : NULL;
 	const struct fy_mark *em = t ? fy_token_end_mark(t) : NULL;
@@ -251,6 +256,7 @@ static ts_node *ts_alias(ts_builder *b, struct fy_event *ev)
 	if (target) {
 		target->aliased = true;
 		n->target = target;
+		n->weight = target->weight;
 	}
 	return n;
 }
@@ -320,6 +326,14 @@ static int ts_pop(ts_builder *b, struct fy_token *end)
 	n->vals = f->vals;
 	if (n->kind == TS_NODE_MAP && ts_check_duplicates(b, f) < 0)
 		return -1;
+	n->weight = 1;
+	for (size_t i = 0; i < f->n; i++) {
+		n->weight += f->vals[i]->weight + (f->keys ? f->keys[i]->weight : 0);
+		if (n->weight > TS_MAX_EXPANDED)
+			return ts_fail(b->err, n->line, n->col,
+				       "aliases here would expand to more than %d nodes "
+				       "(an alias bomb)", TS_MAX_EXPANDED);
+	}
 	if (n->flow) {
 		const struct fy_mark *m = end ? fy_token_start_mark(end) : NULL;
 		n->close = m ? m->input_pos : b->last_end;
