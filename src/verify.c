@@ -313,6 +313,8 @@ int ts_verify(const ts_map *map, const char *in, size_t inlen,
 	memset(seen, 0, sizeof(seen));
 	ts_vctx v = {map, out, plan, seen, err};
 	ts_vstream si, so;
+	memset(&si, 0, sizeof(si));
+	memset(&so, 0, sizeof(so));
 	int rc = -1;
 	if (ts_vopen(&si, in, inlen) == 0 && ts_vopen(&so, out->text, out->len) == 0)
 		rc = ts_vwalk(&v, &si, &so);

@@ -126,6 +126,9 @@ static void value_not_indented_past_key_refused(void **state)
 	parsed p;
 	parse(&p, "a: >-\nb: 1\n");   /* an empty block scalar is valid */
 	assert_int_equal(p.root->vals[0]->len, 0);
+	/* a | scalar may open with a blank line, which has no indentation */
+	parse(&p, "s:\n  script: |\n\n    const a = 1\n");
+	assert_string_equal(p.root->vals[0]->vals[0]->text, "\nconst a = 1\n");
 }
 
 static void multibyte_text_offsets_are_bytes_columns_are_characters(void **state)

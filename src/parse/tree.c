@@ -379,7 +379,18 @@ static int ts_check_indent(ts_builder *b, const ts_node *key, const ts_node *v)
 	if (ks == 0 && b->len >= 3 && !memcmp(b->text, "\xEF\xBB\xBF", 3))
 		ks = 3;
 	size_t key_col = key->start - ks;   /* the key's column, in bytes */
-	if (ts_line_indent(b, v->start) > key_col)
+	/* The first line with text decides: a | scalar may open with blank
+	 * lines, which carry no indentation. */
+	size_t at = v->start;
+	for (;;) {
+		size_t i = at;
+		while (i < b->len && (b->text[i] == ' ' || b->text[i] == '\r'))
+			i++;
+		if (i >= b->len || i >= v->end || b->text[i] != '\n')
+			break;
+		at = i + 1;
+	}
+	if (at >= v->end || ts_line_indent(b, at) > key_col)
 		return 0;
 	return ts_fail(b->err, v->line, v->col,
 		       "invalid YAML: the value of '%.*s' is not indented past its key",
