@@ -1,5 +1,7 @@
-/* arena.c - see arena.h. Blocks grow geometrically so a small workflow costs
- * one malloc and a large one a handful. */
+/* arena.c - the allocator of arena.h. Blocks grow geometrically so a small
+ * workflow costs one malloc and a large one a handful. The helpers built on
+ * ts_alloc (strings, growing arrays, buffers) are in arena_text.c, so the
+ * fuzz build can swap in its own allocator alone (fuzz/fuzz_arena.c). */
 #include "arena.h"
 
 #include <stdint.h>
@@ -46,63 +48,6 @@ void *ts_alloc(ts_arena *a, size_t size)
 	return p;
 }
 
-void *ts_alloc_array(ts_arena *a, size_t n, size_t size)
-{
-	if (size && n > SIZE_MAX / size)
-		ts_oom();
-	return ts_alloc(a, n * size);
-}
-
-char *ts_strndup(ts_arena *a, const char *s, size_t len)
-{
-	char *p = ts_alloc(a, len + 1);
-	if (len)
-		memcpy(p, s, len);
-	p[len] = '\0';
-	return p;
-}
-
-char *ts_strdup(ts_arena *a, const char *s)
-{
-	return ts_strndup(a, s, strlen(s));
-}
-
-char *ts_vsprintf(ts_arena *a, const char *fmt, va_list ap)
-{
-	va_list cp;
-	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
-	if (n < 0)
-		n = 0;
-	char *p = ts_alloc(a, (size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
-	return p;
-}
-
-char *ts_sprintf(ts_arena *a, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *p = ts_vsprintf(a, fmt, ap);
-	va_end(ap);
-	return p;
-}
-
-void *ts_grow(ts_arena *a, void *old, size_t *cap, size_t want, size_t size)
-{
-	if (want <= *cap)
-		return old;
-	size_t ncap = *cap ? *cap * 2 : 8;
-	while (ncap < want)
-		ncap *= 2;
-	void *p = ts_alloc_array(a, ncap, size);
-	if (old && *cap)
-		memcpy(p, old, *cap * size);
-	*cap = ncap;
-	return p;
-}
-
 void ts_arena_free(ts_arena *a)
 {
 	ts_arena_block *b = a->head;
@@ -113,42 +58,4 @@ void ts_arena_free(ts_arena *a)
 	}
 	a->head = NULL;
 	a->used = 0;
-}
-
-void ts_buf_init(ts_buf *b, ts_arena *a)
-{
-	b->arena = a;
-	b->data = NULL;
-	b->len = b->cap = 0;
-}
-
-void ts_buf_add(ts_buf *b, const char *s, size_t len)
-{
-	if (b->len + len + 1 > b->cap)
-		b->data = ts_grow(b->arena, b->data, &b->cap, b->len + len + 1, 1);
-	if (len)
-		memcpy(b->data + b->len, s, len);
-	b->len += len;
-	b->data[b->len] = '\0';
-}
-
-void ts_buf_adds(ts_buf *b, const char *s)
-{
-	ts_buf_add(b, s, strlen(s));
-}
-
-void ts_buf_addf(ts_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = ts_vsprintf(b->arena, fmt, ap);
-	va_end(ap);
-	ts_buf_adds(b, s);
-}
-
-char *ts_buf_cstr(ts_buf *b)
-{
-	if (!b->data)
-		ts_buf_add(b, "", 0);
-	return b->data;
 }

@@ -24,20 +24,24 @@ static void ts_trim(const char **s, size_t *len)
 		(*len)--;
 }
 
+/* Is `word` (any case) at s[i], not the tail of a longer name or a member
+ * (`x.word`)? The first-letter test comes first: this runs on every value
+ * of every env. */
+static bool ts_word_at(const char *s, size_t i, const char *word, size_t wl)
+{
+	if (tolower((unsigned char)s[i]) != tolower((unsigned char)word[0]) ||
+	    strncasecmp(s + i, word, wl))
+		return false;
+	return i == 0 || (!ts_is_ident(s[i - 1]) && s[i - 1] != '.');
+}
+
 /* Case-insensitive search for `word` as a whole dotted identifier. */
 static bool ts_has_ref(const char *s, size_t len, const char *word)
 {
 	size_t wl = strlen(word);
-	int first = tolower((unsigned char)word[0]);
-	for (size_t i = 0; i + wl <= len; i++) {
-		/* cheap test first: this runs on every value of every env */
-		if (tolower((unsigned char)s[i]) != first || strncasecmp(s + i, word, wl))
-			continue;
-		bool left = i == 0 || (!ts_is_ident(s[i - 1]) && s[i - 1] != '.');
-		bool right = i + wl == len || !ts_is_ident(s[i + wl]);
-		if (left && right)
+	for (size_t i = 0; i + wl <= len; i++)
+		if (ts_word_at(s, i, word, wl) && (i + wl == len || !ts_is_ident(s[i + wl])))
 			return true;
-	}
 	return false;
 }
 
@@ -46,16 +50,13 @@ static bool ts_has_ref(const char *s, size_t len, const char *word)
 static bool ts_whole_context(const char *s, size_t len, const char *word)
 {
 	size_t wl = strlen(word);
-	int first = tolower((unsigned char)word[0]);
 	for (size_t i = 0; i + wl <= len; i++) {
-		if (tolower((unsigned char)s[i]) != first || strncasecmp(s + i, word, wl))
+		if (!ts_word_at(s, i, word, wl))
 			continue;
-		bool left = i == 0 || (!ts_is_ident(s[i - 1]) && s[i - 1] != '.');
 		size_t r = i + wl;
 		while (r < len && s[r] == ' ')
 			r++;
-		bool right = r == len || (!ts_is_ident(s[r]) && s[r] != '.' && s[r] != '[');
-		if (left && right)
+		if (r == len || (!ts_is_ident(s[r]) && s[r] != '.' && s[r] != '['))
 			return true;
 	}
 	return false;
