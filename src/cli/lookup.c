@@ -76,15 +76,32 @@ static const char *ts_url_path(const char *q)
 	return p;
 }
 
+/* Literal segments of a template: with no verb given, a URL such as
+ * .../runners/registration-token must not also show GET .../{runner_id}. */
+static int ts_literal_segments(const char *tpl)
+{
+	int n = 0;
+	for (const char *p = tpl; *p; p++)
+		if (*p == '/' && p[1] && p[1] != '{')
+			n++;
+	return n;
+}
+
 static int ts_lookup_rest(const ts_map *m, const char *verb, const char *path)
 {
+	enum { NV = sizeof(ts_verbs) / sizeof(ts_verbs[0]) };
 	size_t len = strcspn(path, "?#");
-	int found = 0;
-	for (size_t i = 0; i < sizeof(ts_verbs) / sizeof(ts_verbs[0]); i++) {
-		if (verb && strcasecmp(verb, ts_verbs[i]))
-			continue;
-		const ts_rest_entry *e = ts_map_rest(m, ts_verbs[i], path, len);
-		if (!e)
+	const ts_rest_entry *hit[NV];
+	int best = -1, found = 0;
+	for (size_t i = 0; i < NV; i++) {
+		hit[i] = verb && strcasecmp(verb, ts_verbs[i]) ? NULL
+							       : ts_map_rest(m, ts_verbs[i], path, len);
+		if (hit[i] && ts_literal_segments(hit[i]->path) > best)
+			best = ts_literal_segments(hit[i]->path);
+	}
+	for (size_t i = 0; i < NV; i++) {
+		const ts_rest_entry *e = hit[i];
+		if (!e || ts_literal_segments(e->path) < best)
 			continue;
 		printf("%s %s\n", e->verb, e->path);
 		ts_print_needs(m, &e->needs);
