@@ -156,8 +156,10 @@ static int ts_lookup_gh(const ts_map *m, const ts_cli *cli)
 static void ts_print_action(const ts_map *m, const ts_action_entry *e)
 {
 	printf("action %s", e->name);
-	if (e->vmin >= 0)
-		printf(" (v%d-%s%.0d)", e->vmin, e->vmax >= 0 ? "v" : "", e->vmax >= 0 ? e->vmax : 0);
+	if (e->vmin >= 0 && e->vmax >= 0)
+		printf(" (v%d to v%d)", e->vmin, e->vmax);
+	else if (e->vmin >= 0)
+		printf(" (v%d and later)", e->vmin);
 	printf("\n");
 	for (unsigned i = 0; i < e->ninputs; i++)
 		if (e->inputs[i].token)
