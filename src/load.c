@@ -74,19 +74,41 @@ static size_t ts_first_bad(const unsigned char *s, size_t len)
 /* Finds the first NUL or invalid UTF-8 byte; reports its line and column
  * (columns count characters, as editors do). The position is counted only
  * once an error is found, from the start: every byte before it is valid. */
+static void ts_position(const unsigned char *s, size_t len, size_t at, int *line,
+			int *col)
+{
+	*line = 1, *col = 1;
+	for (size_t i = 0; i < at; i += ts_utf8_len(s + i, len - i)) {
+		if (s[i] == '\n')
+			(*line)++, *col = 1;
+		else
+			(*col)++;
+	}
+}
+
+/* A carriage return must end a CRLF pair: YAML reads a lone one as a line
+ * break, which every offset computed from LF would then miss. */
+static int ts_check_cr(const char *text, size_t len, ts_error *err)
+{
+	for (const char *p = text; (p = memchr(p, '\r', (size_t)(text + len - p))); p++) {
+		if (p + 1 < text + len && p[1] == '\n')
+			continue;
+		int line, col;
+		ts_position((const unsigned char *)text, len, (size_t)(p - text), &line, &col);
+		return ts_fail(err, line, col,
+			       "a carriage return that does not end a line: use LF or CRLF line ends");
+	}
+	return 0;
+}
+
 static int ts_check_text(const char *text, size_t len, ts_error *err)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	size_t bad = ts_first_bad(s, len);
 	if (bad == len)
-		return 0;
-	int line = 1, col = 1;
-	for (size_t i = 0; i < bad; i += ts_utf8_len(s + i, len - i)) {
-		if (s[i] == '\n')
-			line++, col = 1;
-		else
-			col++;
-	}
+		return ts_check_cr(text, len, err);
+	int line, col;
+	ts_position(s, len, bad, &line, &col);
 	if (s[bad] == 0)
 		return ts_fail(err, line, col, "NUL byte: a workflow is text");
 	return ts_fail(err, line, col,

@@ -250,14 +250,14 @@ static void quoted_job_key_and_multibyte_text_before_it(void **state)
 		"name: \"d\xc3\xa9ploiement \xe2\x82\xac\"\n"
 		"on: push\n"
 		"jobs:\n"
-		"  \"g h\":\n"
+		"  \"g-h\":\n"
 		"    runs-on: x\n"
 		"    steps:\n"
 		"      - run: echo h\xc3\xa9\n";
 	tl_run r;
 	run_nc(&r, t);
 	assert_ins(&r, 1, tl_offset(t, "    steps:"), 0, "    permissions: {}\n");
-	assert_string_equal(r.plan.ins[1].job_id, "g h");
+	assert_string_equal(r.plan.ins[1].job_id, "g-h");
 }
 
 /* ------------------------------------------------------------------ */

@@ -75,6 +75,25 @@ static ts_step *ts_read_steps(ts_arena *a, const ts_node *seq, size_t *n)
 	return v;
 }
 
+/* GitHub's rule for job ids: a letter or `_`, then letters, digits, `-` or
+ * `_`, fewer than 100 in all. A key outside it (a NUL, a control character, a space) is not a job
+ * GitHub would run, and could not be matched again by verify. Letters
+ * beyond ASCII are let through: whether GitHub takes them is not known
+ * here, and skipping is for what is known to be unsafe. */
+static bool ts_job_id_ok(const ts_node *key)
+{
+	if (key->null || key->len == 0 || key->len >= 100 || strlen(key->text) != key->len)
+		return false;
+	for (size_t i = 0; i < key->len; i++) {
+		char c = key->text[i];
+		bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+			     (c & 0x80);   /* letters beyond ASCII (compilación) */
+		if (!alpha && (i == 0 || !((c >= '0' && c <= '9') || c == '-')))
+			return false;
+	}
+	return true;
+}
+
 /* Why inserting into this job would be unsafe, or NULL. An alias job shares
  * its mapping with the anchor; a merge key brings keys we cannot see; an
  * anchored job that is aliased elsewhere would change the alias too. */
@@ -91,8 +110,8 @@ static const char *ts_job_skip(const ts_node *key, const ts_node *value)
 		return "the job uses a `<<` merge key, which GitHub does not accept";
 	if (v->aliased)
 		return "the job is anchored and reused by an alias elsewhere";
-	if (key->kind != TS_NODE_SCALAR || key->null || key->len == 0)
-		return "the job key is not a plain name";
+	if (key->kind != TS_NODE_SCALAR || !ts_job_id_ok(key))
+		return "the job key is not a valid job id (a letter or _, then letters, digits, - or _, under 100)";
 	if (!v->flow && v->n && v->line == key->line)
 		return "the job's mapping starts on its own key's line";
 	return NULL;
