@@ -1797,10 +1797,29 @@ static bool contains_ci(const char *s, size_t n, const char *needle)
  * value (a version, a SHA, a path) is unknown text. What a reference names
  * is its last dotted part: steps.app-token.outputs.token is a token,
  * steps.app-token.outputs.app-slug is not. */
+/* Does a name part (between _ - . and the ends) name a credential? The
+ * short words must be the whole part (GH_PAT, NPM_AUTH, AWS_CREDS), not part
+ * of another word (PATH, AUTHOR, CREDITS). */
+static bool credential_part(const char *p, size_t n)
+{
+	static const char *const words[] = {"token", "passw", "credential", "secret"};
+	static const char *const parts[] = {"pat", "auth", "cred", "creds"};
+	for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+		if (contains_ci(p, n, words[w]))
+			return true;
+	for (size_t w = 0; w < sizeof(parts) / sizeof(parts[0]); w++)
+		if (n == strlen(parts[w]) && !strncasecmp(p, parts[w], n))
+			return true;
+	return false;
+}
+
+/* Whether an unknown value may be a credential, by its name or the last
+ * part of the reference it comes from (steps.app.outputs.token, GH_PAT,
+ * inputs.password). Unknown values that may be one are never read as
+ * plain text: a program given one could hold GITHUB_TOKEN. */
 static bool tokenish(const char *s, size_t n)
 {
-	/* most texts hold no "token" at all: one scan settles those */
-	if (!s || !contains_ci(s, n, "token"))
+	if (!s)
 		return false;
 	size_t i = 0;
 	while (i < n) {
@@ -1812,8 +1831,15 @@ static bool tokenish(const char *s, size_t n)
 		for (size_t k = i; k < j; k++)
 			if (s[k] == '.')
 				last = k + 1;
-		if (contains_ci(s + last, j - last, "token"))
-			return true;
+		/* the parts of the last dotted component */
+		for (size_t a = last; a < j;) {
+			size_t b = a;
+			while (b < j && s[b] != '_' && s[b] != '-')
+				b++;
+			if (credential_part(s + a, b - a))
+				return true;
+			a = b + 1;
+		}
 		i = j > i ? j : i + 1;
 	}
 	return false;
