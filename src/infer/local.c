@@ -12,11 +12,11 @@
 
 enum { TS_LOCAL_DEPTH = 8 };
 
-/* "./x/y/" -> "x/y" */
+/* "./x/y/" -> "x/y"; "./" alone (its slash already trimmed) -> "" */
 static const char *ts_rel(ts_jobctx *jc, const ts_use *u)
 {
 	const char *p = u->name + 2;
-	size_t n = u->len - 2;
+	size_t n = u->len > 2 ? u->len - 2 : 0;
 	while (n && p[n - 1] == '/')
 		n--;
 	return ts_strndup(jc->ctx->arena, p, n);
