@@ -353,13 +353,20 @@ static int ts_pop(ts_builder *b, struct fy_token *end)
 }
 
 /* Leading spaces of the line holding `off` (after a BOM on the first). */
-static size_t ts_line_indent(const ts_builder *b, size_t off)
+/* Where the line holding `off` starts, past a BOM on the first line. */
+static size_t ts_line_begin(const ts_builder *b, size_t off)
 {
 	size_t ls = off;
 	while (ls > 0 && b->text[ls - 1] != '\n')
 		ls--;
 	if (ls == 0 && b->len >= 3 && !memcmp(b->text, "\xEF\xBB\xBF", 3))
 		ls = 3;
+	return ls;
+}
+
+static size_t ts_line_indent(const ts_builder *b, size_t off)
+{
+	size_t ls = ts_line_begin(b, off);
 	size_t i = ls;
 	while (i < b->len && b->text[i] == ' ')
 		i++;
@@ -373,12 +380,7 @@ static int ts_check_indent(ts_builder *b, const ts_node *key, const ts_node *v)
 {
 	if (v->kind != TS_NODE_SCALAR || v->null || v->len == 0 || v->line <= key->line)
 		return 0;
-	size_t ks = key->start;
-	while (ks > 0 && b->text[ks - 1] != '\n')
-		ks--;
-	if (ks == 0 && b->len >= 3 && !memcmp(b->text, "\xEF\xBB\xBF", 3))
-		ks = 3;
-	size_t key_col = key->start - ks;   /* the key's column, in bytes */
+	size_t key_col = key->start - ts_line_begin(b, key->start);   /* in bytes */
 	/* The first line with text decides: a | scalar may open with blank
 	 * lines, which carry no indentation. */
 	size_t at = v->start;
