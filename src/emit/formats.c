@@ -123,6 +123,11 @@ const char *ts_reason_text(ts_arena *a, const ts_reason *why)
 	return ts_sprintf(a, "%s (%s)", why->what ? why->what : "?", ts_where(a, why));
 }
 
+const char *ts_impossible_text(ts_arena *a, const ts_job *j, const ts_note *n)
+{
+	return ts_sprintf(a, "Job `%s`: %s %s.", j->id, ts_reason_text(a, &n->at), n->text);
+}
+
 const char *ts_needs_line(ts_arena *a, const ts_file_result *r, size_t i)
 {
 	const ts_job_needs *jn = &r->inf->jobs[i];

@@ -70,6 +70,8 @@ const char *ts_mode_name(ts_mode m);
 const char *ts_needs_line(ts_arena *a, const ts_file_result *r, size_t i);
 /* One reason as "what (step, line N of FILE)". */
 const char *ts_reason_text(ts_arena *a, const ts_reason *why);
+/* "Job `x`: <call> (<where>) <why it cannot work>." for an IMPOSSIBLE note. */
+const char *ts_impossible_text(ts_arena *a, const ts_job *j, const ts_note *n);
 uint64_t ts_fnv1a(uint64_t h, const char *s);
 
 

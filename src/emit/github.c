@@ -94,8 +94,7 @@ static void ts_gh_impossible(ts_buf *b, ts_arena *a, const ts_file_result *r, si
 		ts_gh_cmd c = {"warning", n->at.file ? n->at.file : r->display,
 			       n->at.line ? n->at.line : j->key->line, 0,
 			       "tokenscope: GITHUB_TOKEN cannot make this call",
-			       ts_sprintf(a, "Job `%s`: %s %s.", j->id, ts_reason_text(a, &n->at),
-					  n->text)};
+			       ts_impossible_text(a, j, n)};
 		ts_gh_emit(b, &c);
 	}
 }

@@ -226,8 +226,7 @@ static void ts_sarif_impossible(ts_jw *w, ts_arena *a, const ts_file_result *r, 
 		if (n->kind != TS_NOTE_IMPOSSIBLE)
 			continue;
 		ts_result res = {TS_RULE_IMPOSSIBLE,
-				 ts_sprintf(a, "Job `%s`: %s %s.", j->id,
-					    ts_reason_text(a, &n->at), n->text),
+				 ts_impossible_text(a, j, n),
 				 n->at.file ? n->at.file : r->display,
 				 n->at.line ? n->at.line : j->key->line, 0,
 				 ts_sprintf(a, "%s\n%s\n%s", j->id,
