@@ -35,6 +35,9 @@ mkdir -p "$corpus" "$build/artifacts"
 # -max_len: workflows are small; 64 KiB leaves room for nesting and alias
 # bombs. -timeout: any input taking 10 s is a hang (the per-file budget is
 # far lower). The first folder is where libFuzzer adds new inputs.
+# libfyaml's own leaks are suppressed, and only in this run: see lsan.supp.
+LSAN_OPTIONS="suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
 exec "$build/fuzz/fuzz_pipeline" \
 	-max_len=65536 -timeout=10 -max_total_time="$secs" \
 	-dict="$here/yaml.dict" -artifact_prefix="$build/artifacts/" \
