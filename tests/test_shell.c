@@ -494,10 +494,10 @@ static void test_eval(void **state)
 	assert_int_equal(ts_sh_eval(s, &l->cmds[0].words[4]).kind, TS_VAL_TEXT);
 }
 
-static bool count_env(void *ud, const char *name, size_t len, const ts_sh_value *v)
+static bool count_env(void *ud, const char *name, size_t len, ts_val_kind kind)
 {
 	ts_buf *b = ud;
-	ts_buf_addf(b, "%.*s=%d ", (int)len, name, v->kind);
+	ts_buf_addf(b, "%.*s=%d ", (int)len, name, kind);
 	return true;
 }
 

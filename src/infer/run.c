@@ -273,16 +273,15 @@ static void reach_add(reach *r, ts_val_kind k, const char *via)
 /* Runs for every variable of every command's environment: the message is
  * written only for the variable that is taken, and once GITHUB_TOKEN is
  * found nothing later can change the answer. */
-static bool reach_env(void *ud, const char *name, size_t len,
-		      const ts_sh_value *v)
+static bool reach_env(void *ud, const char *name, size_t len, ts_val_kind kind)
 {
 	reach *r = ud;
-	if (!reach_takes(r, v->kind))
+	if (!reach_takes(r, kind))
 		return r->kind != TS_VAL_GITHUB_TOKEN;
 	const char *n = ts_strndup(r->a, name, len);
 	if (r->skip && in_list(n, r->skip))
 		return true;
-	reach_add(r, v->kind, ts_sprintf(r->a, "$%s in its environment", n));
+	reach_add(r, kind, ts_sprintf(r->a, "$%s in its environment", n));
 	return r->kind != TS_VAL_GITHUB_TOKEN;
 }
 
@@ -2651,12 +2650,12 @@ static void oidc_scan(run_state *rs)
 	}
 }
 
-static bool env_any(void *ud, const char *name, size_t len, const ts_sh_value *v)
+static bool env_any(void *ud, const char *name, size_t len, ts_val_kind kind)
 {
 	(void)name;
 	(void)len;
 	ts_val_kind *k = ud;
-	*k = ts_sh_join(*k, is_token(v->kind) ? v->kind : TS_VAL_TEXT);
+	*k = ts_sh_join(*k, is_token(kind) ? kind : TS_VAL_TEXT);
 	return true;
 }
 

@@ -1720,7 +1720,8 @@ typedef struct sh_var {
 typedef struct env_entry {
 	const ts_var *ev;
 	size_t len;             /* strlen(ev->name) */
-	bool have;              /* value computed */
+	bool have_kind, have;   /* kind, value computed */
+	ts_val_kind kind;       /* env_kind() of the entry */
 	ts_sh_value value;      /* from_env() of the entry */
 } env_entry;
 
@@ -1768,16 +1769,25 @@ ts_sh_value ts_sh_text(const char *text)
 	return v;
 }
 
-/* Whether the n bytes at s begin with `word`, ignoring case. */
-static bool starts_ci_at(const char *s, size_t n, const char *word)
+/* ASCII lower case: names and expressions are matched without locale. */
+static int ascii_lower(int c)
 {
-	size_t m = strlen(word);
-	return m <= n && strncasecmp(s, word, m) == 0;
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 }
 
-/* Classifying values calls this at every offset of long texts: comparing
- * the first byte (either case) first keeps strncasecmp for the few offsets
- * that can match. */
+/* Whether the n bytes at s begin with `word` (written in lower case),
+ * ignoring case. */
+static bool starts_ci_at(const char *s, size_t n, const char *word, size_t m)
+{
+	if (m > n)
+		return false;
+	for (size_t k = 0; k < m; k++)
+		if (ascii_lower((unsigned char)s[k]) != word[k])
+			return false;
+	return true;
+}
+
+/* Whether `needle` occurs in the n bytes at s, ignoring case. */
 static bool contains_ci(const char *s, size_t n, const char *needle)
 {
 	size_t m = strlen(needle);
@@ -1792,57 +1802,82 @@ static bool contains_ci(const char *s, size_t n, const char *needle)
 	return false;
 }
 
-/* A value nobody can know here: does what it names suggest a token? Only
- * then can it be GITHUB_TOKEN, so only then is it UNKNOWN; any other unknown
- * value (a version, a SHA, a path) is unknown text. What a reference names
- * is its last dotted part: steps.app-token.outputs.token is a token,
- * steps.app-token.outputs.app-slug is not. */
-/* Does a name part (between _ - . and the ends) name a credential? The
- * short words must be the whole part (GH_PAT, NPM_AUTH, AWS_CREDS), not part
- * of another word (PATH, AUTHOR, CREDITS). */
-static bool credential_part(const char *p, size_t n)
+/* Does a credential word begin at s[i]? The words are letters only, so a
+ * match never crosses the _ - . that separate a name's parts. */
+#define WORD_AT(w) starts_ci_at(s + i, n - i, w, sizeof(w) - 1)
+static bool credential_word_at(const char *s, size_t n, size_t i)
 {
-	static const char *const words[] = {"token", "passw", "credential", "secret"};
-	static const char *const parts[] = {"pat", "auth", "cred", "creds"};
-	for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
-		if (contains_ci(p, n, words[w]))
-			return true;
-	for (size_t w = 0; w < sizeof(parts) / sizeof(parts[0]); w++)
-		if (n == strlen(parts[w]) && !strncasecmp(p, parts[w], n))
-			return true;
-	return false;
+	switch (ascii_lower((unsigned char)s[i])) {
+	case 't': return WORD_AT("token");
+	case 'p': return WORD_AT("passw");
+	case 'c': return WORD_AT("credential");
+	case 's': return WORD_AT("secret");
+	default: return false;
+	}
 }
+#undef WORD_AT
+
+/* The short words that name a credential only as a whole part (GH_PAT,
+ * NPM_AUTH, AWS_CREDS), not inside another word (PATH, AUTHOR, CREDITS). */
+static inline bool credential_part(const char *p, size_t n)
+{
+	switch (n) {
+	case 3: return starts_ci_at(p, n, "pat", 3);
+	case 4: return starts_ci_at(p, n, "auth", 4) || starts_ci_at(p, n, "cred", 4);
+	case 5: return starts_ci_at(p, n, "creds", 5);
+	default: return false;
+	}
+}
+
+/* What a byte is to tokenish(): long values are read a byte at a time, so
+ * the class is looked up, not computed. */
+enum { NB_OTHER, NB_ALNUM, NB_WORD_START, NB_SEP, NB_DOT };
+#define NB(c) ((c) == '.' ? NB_DOT : (c) == '_' || (c) == '-' ? NB_SEP : \
+	       ((c) | 0x20) == 't' || ((c) | 0x20) == 'p' || \
+	       ((c) | 0x20) == 'c' || ((c) | 0x20) == 's' ? NB_WORD_START : \
+	       ((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || \
+	       ((c) >= '0' && (c) <= '9') ? NB_ALNUM : NB_OTHER)
+#define NB4(c) NB(c), NB((c) + 1), NB((c) + 2), NB((c) + 3)
+#define NB16(c) NB4(c), NB4((c) + 4), NB4((c) + 8), NB4((c) + 12)
+#define NB64(c) NB16(c), NB16((c) + 16), NB16((c) + 32), NB16((c) + 48)
+static const unsigned char name_class[256] = {
+	NB64(0), NB64(64), NB64(128), NB64(192)
+};
+#undef NB64
+#undef NB16
+#undef NB4
+#undef NB
 
 /* Whether an unknown value may be a credential, by its name or the last
  * part of the reference it comes from (steps.app.outputs.token, GH_PAT,
  * inputs.password). Unknown values that may be one are never read as
- * plain text: a program given one could hold GITHUB_TOKEN. */
+ * plain text: a program given one could hold GITHUB_TOKEN. What a reference
+ * names is its last dotted part: steps.app-token.outputs.token is a token,
+ * steps.app-token.outputs.app-slug is not. Env values can be long texts
+ * that hold an expression, so this is one pass: `hit` says whether the
+ * dotted component being read names a credential, and a `.` forgets it. */
 static bool tokenish(const char *s, size_t n)
 {
 	if (!s)
 		return false;
-	size_t i = 0;
-	while (i < n) {
-		size_t j = i;
-		while (j < n && (isalnum((unsigned char)s[j]) || s[j] == '_' ||
-				 s[j] == '-' || s[j] == '.'))
-			j++;
-		size_t last = i;
-		for (size_t k = i; k < j; k++)
-			if (s[k] == '.')
-				last = k + 1;
-		/* the parts of the last dotted component */
-		for (size_t a = last; a < j;) {
-			size_t b = a;
-			while (b < j && s[b] != '_' && s[b] != '-')
-				b++;
-			if (credential_part(s + a, b - a))
-				return true;
-			a = b + 1;
+	bool hit = false;
+	size_t part = 0;        /* where the current name part starts */
+	for (size_t i = 0; i < n; i++) {
+		unsigned k = name_class[(unsigned char)s[i]];
+		if (k == NB_ALNUM)
+			continue;
+		if (k == NB_WORD_START) {
+			hit = hit || credential_word_at(s, n, i);
+			continue;
 		}
-		i = j > i ? j : i + 1;
+		hit = hit || credential_part(s + part, i - part);
+		if (hit && k == NB_OTHER)
+			return true;        /* the end of a name */
+		if (k == NB_DOT)
+			hit = false;
+		part = i + 1;
 	}
-	return false;
+	return hit || credential_part(s + part, n - part);
 }
 
 /* The pull request's number, by where it comes from. */
@@ -1851,23 +1886,19 @@ static bool pr_source(const char *s, size_t n, bool pull_request)
 	if (!s)
 		return false;
 	/* one pass: every form but the last begins with p */
-	static const char *const forms[] = {
-		"pull_request.number", "pull-request-number",
-		"pull_request_number", "pr_number", "pr-number", NULL
-	};
-	static const char event[] = "github.event.number";
+#define FORM_AT(f) starts_ci_at(s + i, n - i, f, sizeof(f) - 1)
 	for (size_t i = 0; i < n; i++) {
-		int c = tolower((unsigned char)s[i]);
-		if (c == 'p') {
-			for (int k = 0; forms[k]; k++)
-				if (starts_ci_at(s + i, n - i, forms[k]))
-					return true;
-		} else if (c == 'g' && pull_request &&
-			   starts_ci_at(s + i, n - i, event)) {
+		int c = (unsigned char)s[i] | 0x20;     /* lower case, for letters */
+		if (c == 'p' && (FORM_AT("pull_request.number") ||
+				 FORM_AT("pull-request-number") ||
+				 FORM_AT("pull_request_number") ||
+				 FORM_AT("pr_number") || FORM_AT("pr-number")))
 			return true;
-		}
+		if (c == 'g' && pull_request && FORM_AT("github.event.number"))
+			return true;
 	}
 	return false;
+#undef FORM_AT
 }
 
 /* Variable names scripts give a pull request's number. */
@@ -2050,31 +2081,32 @@ void ts_sh_unset(ts_sh_scope *s, const char *name, size_t len)
 	nv->unset = true;
 }
 
-/* An env: value as the shell sees it. */
-static ts_sh_value from_env(const ts_sh_scope *s, const char *name, size_t len,
-			    const ts_value *ev)
+/* The kind of an env: value as the shell sees it: an unknown value is
+ * UNKNOWN only when it may be a credential, else unknown text. */
+static ts_val_kind env_kind(const char *name, size_t len, const ts_value *ev)
 {
-	ts_sh_value v = {0};
+	if (ev->kind != TS_VAL_UNKNOWN)
+		return ev->kind;
 	const char *src = ev->text ? ev->text : "";
-	size_t slen = strlen(src);
-	switch (ev->kind) {
-	case TS_VAL_TEXT:
+	return tokenish(name, len) || tokenish(src, strlen(src)) ? TS_VAL_UNKNOWN
+								 : TS_VAL_TEXT;
+}
+
+/* An env: value as the shell sees it; `kind` is env_kind() of it. */
+static ts_sh_value from_env(const ts_sh_scope *s, const char *name, size_t len,
+			    const ts_value *ev, ts_val_kind kind)
+{
+	const char *src = ev->text ? ev->text : "";
+	if (ev->kind == TS_VAL_TEXT)
 		return ts_sh_text(src);
-	case TS_VAL_GITHUB_TOKEN:
-	case TS_VAL_SECRET:
-		v.kind = ev->kind;
-		v.text = placeholder(s->a, name, len);
-		return v;
-	case TS_VAL_UNKNOWN:
-		break;
-	}
-	if (tokenish(name, len) || tokenish(src, slen)) {
-		v.kind = TS_VAL_UNKNOWN;
+	if (kind != TS_VAL_TEXT) {
+		ts_sh_value v = {0};
+		v.kind = kind;
 		v.text = placeholder(s->a, name, len);
 		return v;
 	}
-	v = unknown_text(s->a, name, len);
-	v.pull_request = pr_source(src, slen, s->pull_request);
+	ts_sh_value v = unknown_text(s->a, name, len);
+	v.pull_request = pr_source(src, strlen(src), s->pull_request);
 	return v;
 }
 
@@ -2139,10 +2171,23 @@ static env_view *view_of(const ts_sh_scope *s)
 	return w;
 }
 
+/* Every command asks for the kinds of the whole environment, and a few
+ * look a variable up: the kind is kept apart from the value, which also
+ * needs pr_source() and a placeholder. */
+static ts_val_kind entry_kind(env_entry *x)
+{
+	if (!x->have_kind) {
+		x->kind = env_kind(x->ev->name, x->len, &x->ev->value);
+		x->have_kind = true;
+	}
+	return x->kind;
+}
+
 static const ts_sh_value *entry_value(const ts_sh_scope *s, env_entry *x)
 {
 	if (!x->have) {
-		x->value = from_env(s, x->ev->name, x->len, &x->ev->value);
+		x->value = from_env(s, x->ev->name, x->len, &x->ev->value,
+				    entry_kind(x));
 		x->have = true;
 	}
 	return &x->value;
@@ -2160,7 +2205,7 @@ static ts_sh_value env_var_value(const ts_sh_scope *s, const ts_var *ev,
 		if (x->ev == ev && x->len == len && !memcmp(x->ev->name, name, len))
 			return *entry_value(s, x);
 	}
-	return from_env(s, name, len, &ev->value);
+	return from_env(s, name, len, &ev->value, env_kind(name, len, &ev->value));
 }
 
 typedef enum look_mode { LOOK_ANY, LOOK_ENV, LOOK_SHELL } look_mode;
@@ -2227,7 +2272,7 @@ void ts_sh_env_each(const ts_sh_scope *s, ts_sh_env_fn fn, void *ud)
 			    shadowed(s, sc, v->name, v->len))
 				continue;
 			if (v->exported && !v->unset &&
-			    !fn(ud, v->name, v->len, &v->value))
+			    !fn(ud, v->name, v->len, v->value.kind))
 				return;
 		}
 	if (!s->expr)
@@ -2237,7 +2282,7 @@ void ts_sh_env_each(const ts_sh_scope *s, ts_sh_env_fn fn, void *ud)
 		env_entry *x = &w->v[k];
 		if (find_local(s, x->ev->name, x->len))
 			continue;       /* the script's own variable hides it */
-		if (!fn(ud, x->ev->name, x->len, entry_value(s, x)))
+		if (!fn(ud, x->ev->name, x->len, entry_kind(x)))
 			return;
 	}
 }

@@ -171,10 +171,10 @@ ts_sh_value ts_sh_lookup(const ts_sh_scope *s, const char *name, size_t len,
 			 bool env_only, bool *found);
 
 /* Calls fn for each variable a program started now would see in its
- * environment, nearest definition first, each name once. Stops when fn
- * returns false. */
+ * environment, nearest definition first, each name once, with the kind of
+ * its value (what ts_sh_lookup would give). Stops when fn returns false. */
 typedef bool (*ts_sh_env_fn)(void *ud, const char *name, size_t len,
-			     const ts_sh_value *v);
+			     ts_val_kind kind);
 void ts_sh_env_each(const ts_sh_scope *s, ts_sh_env_fn fn, void *ud);
 
 ts_sh_value ts_sh_eval(const ts_sh_scope *s, const ts_sh_word *w);
