@@ -9,9 +9,10 @@
  *
  *  - the plan is insertions only: sorted, inside the file, and the output
  *    minus the inserted texts is the input, byte for byte;
- *  - when verify accepts the output: a block-only change adds lines and
- *    removes none, the output loads and parses again, and a second pass
- *    plans no insertion (idempotence).
+ *  - when verify accepts the output: tests/oracle.c (two plain libfyaml
+ *    parses compared by text) accepts it too, a block-only change adds
+ *    lines and removes none, the output loads and parses again, and a
+ *    second pass plans no insertion (idempotence).
  *
  * With the default options the result also goes through every report
  * (diff, check, fix, explain, explain --summary) into /dev/null, since job
@@ -35,6 +36,7 @@
 #include "plan.h"
 #include "splice.h"
 #include "verify.h"
+#include "../tests/oracle.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -140,6 +142,7 @@ static void ts_verify_failed(const ts_error *err, const uint8_t *data, size_t si
 
 typedef struct ts_pass {
 	ts_source src;
+	ts_yevents events;
 	ts_workflow wf;
 	ts_inference inf;
 	ts_plan plan;
@@ -149,7 +152,8 @@ typedef struct ts_pass {
 static bool ts_analyse(ts_arena *a, ts_pass *p, const ts_plan_opts *po, ts_error *err)
 {
 	const ts_node *root;
-	if (ts_parse(a, p->src.text, p->src.len, NULL, &root, err) < 0 ||
+	ts_parse_opts popts = {.events = &p->events};
+	if (ts_parse(a, p->src.text, p->src.len, &popts, &root, err) < 0 ||
 	    ts_workflow_read(a, root, &p->wf, err) < 0)
 		return false;
 	/* designated: the context grows; read NULL leaves local files unresolved */
@@ -219,8 +223,25 @@ static void ts_check_second_pass(const ts_spliced *sp, const ts_plan_opts *po)
 	ts_arena_free(&a);
 }
 
+/* verify compares against the recorded input events and by source bytes
+ * where it can; a plain comparison must agree with it. */
+static void ts_check_oracle(const ts_pass *p, const ts_spliced *sp)
+{
+	size_t n = p->plan.nins;
+	size_t *len = malloc((n + 1) * sizeof(*len));
+	if (!len)
+		abort();
+	for (size_t k = 0; k < n; k++)
+		len[k] = p->plan.ins[k].len;
+	const char *why = tl_oracle(p->src.text, p->src.len, sp->text, sp->len, sp->at, len, n);
+	free(len);
+	if (why)
+		ts_fuzz_abort("verify accepted an output the oracle refuses: %s", why);
+}
+
 static void ts_check_output(const ts_pass *p, const ts_spliced *sp, const ts_plan_opts *po)
 {
+	ts_check_oracle(p, sp);
 	bool flow = false;
 	for (size_t i = 0; i < p->plan.nins; i++)
 		flow |= p->plan.ins[i].flow;
@@ -294,7 +315,7 @@ static void ts_run(const char *text, size_t len, const ts_plan_opts *po,
 	g_count.planned++;
 	ts_splice(&a, p->src.text, p->src.len, &p->plan, &sp);
 	ts_check_splice(p->src.text, p->src.len, &p->plan, &sp);
-	if (ts_verify(g_map, p->src.text, p->src.len, &sp, &p->plan, &err) < 0) {
+	if (ts_verify(g_map, p->src.text, p->src.len, &p->events, &sp, &p->plan, &err) < 0) {
 		ts_verify_failed(&err, data, len);
 		if (emit)
 			ts_emit_all(p, &sp, &err);

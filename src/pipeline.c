@@ -84,7 +84,7 @@ static const ts_node *ts_parse_local(const ts_config *cfg, ts_arena *a,
 				     const char *root, const char *rel, ts_error *err)
 {
 	ts_load_opts lo = {cfg->max_size, root};
-	ts_parse_opts po = {cfg->max_depth};
+	ts_parse_opts po = {.max_depth = cfg->max_depth};
 	ts_source src;
 	const ts_node *node;
 	const char *path = ts_sprintf(a, "%s/%s", root, rel);
@@ -127,11 +127,13 @@ static void ts_result_error(ts_file_result *r, const ts_error *err, bool interna
 	r->internal = internal;
 }
 
-/* parse -> infer -> plan, shared by ts_process and ts_plan_count. */
+/* parse -> infer -> plan, shared by ts_process and ts_plan_count. The
+ * input's events are recorded in `events` for verify. */
 static int ts_analyse(const ts_config *cfg, ts_arena *a, const ts_target *t,
-		      ts_repo_cache *cache, ts_file_result *r, ts_error *err)
+		      ts_repo_cache *cache, ts_file_result *r, ts_yevents *events,
+		      ts_error *err)
 {
-	ts_parse_opts po = {cfg->max_depth};
+	ts_parse_opts po = {.max_depth = cfg->max_depth, .events = events};
 	const ts_node *root;
 	if (ts_parse(a, r->src->text, r->src->len, &po, &root, err) < 0)
 		return -1;
@@ -160,12 +162,13 @@ static int ts_analyse(const ts_config *cfg, ts_arena *a, const ts_target *t,
 	return 0;
 }
 
-static void ts_change(const ts_config *cfg, ts_arena *a, ts_file_result *r)
+static void ts_change(const ts_config *cfg, ts_arena *a, const ts_yevents *events,
+		      ts_file_result *r)
 {
 	ts_spliced *sp = ts_alloc(a, sizeof(*sp));
 	ts_splice(a, r->src->text, r->src->len, r->plan, sp);
 	ts_error err;
-	if (ts_verify(cfg->map, r->src->text, r->src->len, sp, r->plan, &err) < 0) {
+	if (ts_verify(cfg->map, r->src->text, r->src->len, events, sp, r->plan, &err) < 0) {
 		ts_result_error(r, &err, true);
 		return;
 	}
@@ -214,7 +217,8 @@ void ts_process(const ts_config *cfg, ts_worker *w, const ts_target *t,
 		*used = cache;
 	else
 		ts_cache_release(cache);
-	int rc = ts_analyse(cfg, a, t, cache, r, &err);
+	ts_yevents *events = ts_alloc(a, sizeof(*events));
+	int rc = ts_analyse(cfg, a, t, cache, r, events, &err);
 	if (rc < 0)
 		ts_result_error(r, &err, false);
 	if (rc != 0)
@@ -223,7 +227,7 @@ void ts_process(const ts_config *cfg, ts_worker *w, const ts_target *t,
 		r->status = TS_FILE_UNCHANGED;
 		return;
 	}
-	ts_change(cfg, a, r);
+	ts_change(cfg, a, events, r);
 }
 
 int ts_plan_count(const ts_config *cfg, const char *path, const char *text,
@@ -238,7 +242,7 @@ int ts_plan_count(const ts_config *cfg, const char *path, const char *text,
 	r.src = &src;
 	int n = -1;
 	if (ts_load_bytes(path, text, len, &lo, &src, err) == 0) {
-		int rc = ts_analyse(cfg, &a, &t, NULL, &r, err);
+		int rc = ts_analyse(cfg, &a, &t, NULL, &r, NULL, err);
 		n = rc < 0 ? -1 : rc > 0 ? 0 : (int)r.plan->nins;
 	}
 	ts_arena_free(&a);

@@ -27,8 +27,12 @@ typedef struct ts_vstream {
 
 static int ts_vopen(ts_vstream *s, const char *text, size_t len)
 {
-	memset(s, 0, sizeof(*s));
+	/* the frames are set as they are pushed */
 	s->text = text;
+	s->p = NULL;
+	s->diag = NULL;
+	s->ev = NULL;
+	s->depth = 0;
 	struct fy_diag_cfg dc;
 	fy_diag_cfg_default(&dc);
 	dc.fp = NULL;
@@ -61,7 +65,7 @@ static void ts_vtrack(ts_vstream *s, const struct fy_event *ev)
 	case FYET_SEQUENCE_START:
 		if (s->depth < TS_VDEPTH) {
 			ts_vframe *f = &s->frames[s->depth++];
-			memset(f, 0, sizeof(*f));
+			f->keylen = 0;
 			f->map = ev->type == FYET_MAPPING_START;
 			f->expect_key = true;
 		}
@@ -120,15 +124,44 @@ static int ts_vline(const char *text, size_t pos)
 }
 
 /* ------------------------------------------------------------------ */
-/* Comparing events                                                    */
+/* Comparing an output event with the recorded input event            */
 
-static bool ts_tok_eq(struct fy_token *a, struct fy_token *b)
+/* The input: its bytes and the events parse recorded from libfyaml. */
+typedef struct ts_vinput {
+	const char *text;
+	size_t len;
+	const ts_yevents *events;
+	size_t next;
+} ts_vinput;
+
+static const ts_yevent *ts_vin_next(ts_vinput *in)
 {
-	if (!a || !b)
-		return !a && !b;
-	size_t la, lb;
-	const char *sa = fy_token_get_text(a, &la), *sb = fy_token_get_text(b, &lb);
-	return la == lb && (la == 0 || !memcmp(sa, sb, la));
+	return in->next < in->events->n ? &in->events->v[in->next++] : NULL;
+}
+
+static bool ts_text_eq(const char *a, size_t alen, struct fy_token *b)
+{
+	size_t blen = 0;
+	const char *s = b ? fy_token_get_text(b, &blen) : NULL;
+	if (!a || !s)
+		return !a && !s;
+	return alen == blen && (alen == 0 || !memcmp(a, s, alen));
+}
+
+static bool ts_cstr_eq(const char *a, struct fy_token *b)
+{
+	return ts_text_eq(a, a ? strlen(a) : 0, b);
+}
+
+static ts_scalar_style ts_vstyle(struct fy_token *t)
+{
+	switch (t ? fy_token_scalar_style(t) : FYSS_PLAIN) {
+	case FYSS_SINGLE_QUOTED: return TS_SINGLE_QUOTED;
+	case FYSS_DOUBLE_QUOTED: return TS_DOUBLE_QUOTED;
+	case FYSS_LITERAL: return TS_LITERAL;
+	case FYSS_FOLDED: return TS_FOLDED;
+	default: return TS_PLAIN;
+	}
 }
 
 static bool ts_flow(struct fy_token *t)
@@ -137,55 +170,105 @@ static bool ts_flow(struct fy_token *t)
 	return tt == FYTT_FLOW_MAPPING_START || tt == FYTT_FLOW_SEQUENCE_START;
 }
 
-/* The source bytes of a plain or quoted scalar determine its value (the
- * quotes, escapes and folded line breaks are all between its marks), so
- * equal bytes mean equal values without asking libfyaml to format them.
- * Block scalars are not taken: their chomping and indentation indicators
- * stand before the marks. */
-static bool ts_same_bytes(const char *ta, struct fy_token *a, const char *tb,
-			  struct fy_token *b)
+/* Where the header line of a | or > scalar whose content starts at
+ * `start` begins. The marks leave the header out, but its chomping and
+ * indentation indicators shape the value. */
+static size_t ts_header_begin(const char *text, size_t start)
 {
-	enum fy_scalar_style st = fy_token_scalar_style(a);
-	if (st == FYSS_LITERAL || st == FYSS_FOLDED || st != fy_token_scalar_style(b))
-		return false;
-	const struct fy_mark *as = fy_token_start_mark(a), *ae = fy_token_end_mark(a);
+	size_t ls = start ? start - 1 : 0;
+	while (ls > 0 && text[ls - 1] != '\n')
+		ls--;
+	return ls;
+}
+
+/* An indentation indicator counts from the parent's indentation, which
+ * the bytes of the scalar do not show: a digit after the first | or > of
+ * the header line may be one, and then only the text can be compared. */
+static bool ts_header_plain(const char *h, size_t n)
+{
+	size_t i = 0;
+	while (i < n && h[i] != '|' && h[i] != '>')
+		i++;
+	for (; i < n; i++)
+		if (h[i] >= '0' && h[i] <= '9')
+			return false;
+	return true;
+}
+
+/* Equal source bytes mean equal values, without asking libfyaml to
+ * format the text: a plain or quoted scalar's quotes, escapes and folded
+ * line breaks are all between its marks, and a block scalar's value is
+ * its header line and its content lines (unless its indentation is
+ * counted from the parent's, ts_header_plain). The diff only adds lines,
+ * so the bytes of every original scalar are the same. */
+static bool ts_same_bytes(const ts_vinput *in, const ts_yevent *a,
+			  const ts_vstream *out, struct fy_token *b)
+{
 	const struct fy_mark *bs = fy_token_start_mark(b), *be = fy_token_end_mark(b);
-	if (!as || !ae || !bs || !be)
+	if (a->start == (size_t)TS_YE_NO_MARK || !bs || !be)
 		return false;
-	size_t la = ae->input_pos - as->input_pos, lb = be->input_pos - bs->input_pos;
-	return la == lb && !memcmp(ta + as->input_pos, tb + bs->input_pos, la);
+	size_t as = a->start, bst = bs->input_pos;
+	size_t la = a->end - as, lb = be->input_pos - bst;
+	if (a->style == TS_LITERAL || a->style == TS_FOLDED) {
+		size_t ha = ts_header_begin(in->text, as), hb = ts_header_begin(out->text, bst);
+		if (!ts_header_plain(in->text + ha, as - ha))
+			return false;
+		la += as - ha, as = ha;
+		lb += bst - hb, bst = hb;
+	}
+	return la == lb && !memcmp(in->text + as, out->text + bst, la);
 }
 
-static bool ts_scalar_eq(const ts_vstream *in, struct fy_token *a,
-			 const ts_vstream *out, struct fy_token *b)
+static bool ts_scalar_eq(const ts_vinput *in, const ts_yevent *a,
+			 const ts_vstream *out, struct fy_event *b)
 {
-	return (a && b && ts_same_bytes(in->text, a, out->text, b)) || ts_tok_eq(a, b);
+	struct fy_token *v = b->scalar.value;
+	if (a->style != ts_vstyle(v) || !ts_cstr_eq(a->anchor, b->scalar.anchor) ||
+	    !ts_cstr_eq(a->tag, b->scalar.tag))
+		return false;
+	if (v && ts_same_bytes(in, a, out, v))
+		return true;
+	/* an empty value has no token text; libfyaml and parse both read "" */
+	return v ? ts_text_eq(a->text, a->len, v) : a->len == 0;
 }
 
-static bool ts_event_eq(const ts_vstream *in, struct fy_event *a,
+static bool ts_collection_eq(const ts_yevent *a, struct fy_token *start,
+			     struct fy_token *anchor, struct fy_token *tag)
+{
+	return ts_cstr_eq(a->anchor, anchor) && ts_cstr_eq(a->tag, tag) &&
+	       a->flow == ts_flow(start);
+}
+
+static bool ts_event_eq(const ts_vinput *in, const ts_yevent *a,
 			const ts_vstream *out, struct fy_event *b)
 {
-	if (a->type != b->type)
-		return false;
-	switch (a->type) {
+	switch (b->type) {
 	case FYET_SCALAR:
-		return ts_scalar_eq(in, a->scalar.value, out, b->scalar.value) &&
-		       ts_tok_eq(a->scalar.anchor, b->scalar.anchor) &&
-		       ts_tok_eq(a->scalar.tag, b->scalar.tag) &&
-		       fy_token_scalar_style(a->scalar.value) == fy_token_scalar_style(b->scalar.value);
+		return a->kind == TS_YE_SCALAR && ts_scalar_eq(in, a, out, b);
 	case FYET_ALIAS:
-		return ts_tok_eq(a->alias.anchor, b->alias.anchor);
+		return a->kind == TS_YE_ALIAS && ts_text_eq(a->text, a->len, b->alias.anchor);
 	case FYET_MAPPING_START:
-		return ts_tok_eq(a->mapping_start.anchor, b->mapping_start.anchor) &&
-		       ts_tok_eq(a->mapping_start.tag, b->mapping_start.tag) &&
-		       ts_flow(a->mapping_start.mapping_start) == ts_flow(b->mapping_start.mapping_start);
+		return a->kind == TS_YE_MAP_START &&
+		       ts_collection_eq(a, b->mapping_start.mapping_start,
+					b->mapping_start.anchor, b->mapping_start.tag);
 	case FYET_SEQUENCE_START:
-		return ts_tok_eq(a->sequence_start.anchor, b->sequence_start.anchor) &&
-		       ts_tok_eq(a->sequence_start.tag, b->sequence_start.tag) &&
-		       ts_flow(a->sequence_start.sequence_start) ==
-			       ts_flow(b->sequence_start.sequence_start);
+		return a->kind == TS_YE_SEQ_START &&
+		       ts_collection_eq(a, b->sequence_start.sequence_start,
+					b->sequence_start.anchor, b->sequence_start.tag);
+	case FYET_MAPPING_END:
+		return a->kind == TS_YE_MAP_END;
+	case FYET_SEQUENCE_END:
+		return a->kind == TS_YE_SEQ_END;
+	case FYET_STREAM_START:
+		return a->kind == TS_YE_STREAM_START;
+	case FYET_DOCUMENT_START:
+		return a->kind == TS_YE_DOC_START;
+	case FYET_DOCUMENT_END:
+		return a->kind == TS_YE_DOC_END;
+	case FYET_STREAM_END:
+		return a->kind == TS_YE_STREAM_END;
 	default:
-		return true;
+		return false;
 	}
 }
 
@@ -275,9 +358,10 @@ static int ts_skip_inserted(ts_vctx *v, ts_vstream *o, int k)
 
 /* ------------------------------------------------------------------ */
 
-static int ts_vwalk(ts_vctx *v, ts_vstream *in, ts_vstream *o)
+static int ts_vwalk(ts_vctx *v, ts_vinput *in, ts_vstream *o)
 {
-	struct fy_event *a = ts_vnext(in), *b = ts_vnext(o);
+	const ts_yevent *a = ts_vin_next(in);
+	struct fy_event *b = ts_vnext(o);
 	for (;;) {
 		if (b && b->type == FYET_SCALAR) {
 			int k = ts_inserted_at(v, ts_vpos(b));
@@ -289,8 +373,7 @@ static int ts_vwalk(ts_vctx *v, ts_vstream *in, ts_vstream *o)
 			}
 		}
 		if (!a || !b) {
-			if (a || b || fy_parser_get_stream_error(in->p) ||
-			    fy_parser_get_stream_error(o->p))
+			if (a || b || fy_parser_get_stream_error(o->p))
 				return ts_fail(v->err, 0, 0, "internal error: the output does "
 					       "not parse as the input did");
 			return 0;
@@ -301,26 +384,25 @@ static int ts_vwalk(ts_vctx *v, ts_vstream *in, ts_vstream *o)
 				       "internal error: the output differs from the input "
 				       "beyond the inserted keys");
 		}
-		a = ts_vnext(in);
+		a = ts_vin_next(in);
 		b = ts_vnext(o);
 	}
 }
 
 int ts_verify(const ts_map *map, const char *in, size_t inlen,
-	      const ts_spliced *out, const ts_plan *plan, ts_error *err)
+	      const ts_yevents *in_events, const ts_spliced *out,
+	      const ts_plan *plan, ts_error *err)
 {
 	bool seen[plan->nins + 1];
 	memset(seen, 0, sizeof(seen));
 	ts_vctx v = {map, out, plan, seen, err};
-	ts_vstream si, so;
-	memset(&si, 0, sizeof(si));
-	memset(&so, 0, sizeof(so));
+	ts_vinput vin = {in, inlen, in_events, 0};
+	ts_vstream so;
 	int rc = -1;
-	if (ts_vopen(&si, in, inlen) == 0 && ts_vopen(&so, out->text, out->len) == 0)
-		rc = ts_vwalk(&v, &si, &so);
+	if (ts_vopen(&so, out->text, out->len) == 0)
+		rc = ts_vwalk(&v, &vin, &so);
 	else
 		ts_fail(err, 0, 0, "internal error: cannot start the YAML parser");
-	ts_vclose(&si);
 	ts_vclose(&so);
 	for (size_t k = 0; rc == 0 && k < plan->nins; k++)
 		if (!seen[k])

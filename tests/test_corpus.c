@@ -6,13 +6,16 @@
  * OWNER__NAME/PATH under the corpus folder, that folder its repository
  * root): processing must not crash; a CHANGED result must only add lines
  * (one changed line allowed per flow-style insertion) and must plan
- * nothing when run again (idempotence); a file the manifest marks
+ * nothing when run again (idempotence), and tests/oracle.c (two plain
+ * libfyaml parses, compared by text) must agree with what verify accepted;
+ * a file the manifest marks
  * parses=n must be a TS_FILE_ERROR with a line number. Counts are printed.
  * Skipped, with a message, when the corpus folder is missing.
  */
 #include "testlib.h"
 
 #include "emit/emit.h"
+#include "oracle.h"
 #include "pipeline.h"
 
 #ifndef TS_CORPUS_DIR
@@ -72,6 +75,23 @@ typedef struct totals {
 	size_t expected_errors;
 } totals;
 
+/* verify accepted r's output: the oracle must too. */
+static void check_oracle(const char *path, const ts_file_result *r)
+{
+	size_t n = r->plan->nins, shift = 0;
+	size_t *at = ts_alloc_array(&file_arena, n + 1, sizeof(*at));
+	size_t *len = ts_alloc_array(&file_arena, n + 1, sizeof(*len));
+	for (size_t k = 0; k < n; k++) {
+		at[k] = r->plan->ins[k].at + shift;
+		len[k] = r->plan->ins[k].len;
+		shift += len[k];
+	}
+	const char *why = tl_oracle(r->src->text, r->src->len, r->out_text, r->out_len,
+				    at, len, n);
+	if (why)
+		fail_msg("%s: verify accepted an output the oracle refuses: %s", path, why);
+}
+
 /* One file: processes it and checks the result. */
 static void check_file(const ts_config *cfg, const char *root, const char *rel,
 		       bool parses, totals *t)
@@ -98,6 +118,7 @@ static void check_file(const ts_config *cfg, const char *root, const char *rel,
 			fail_msg("%s: %zu lines changed for %zu flow insertions", path, changed,
 				 nflow);
 		ts_error err = {0, 0, ""};
+		check_oracle(path, &r);
 		int again = ts_plan_count(cfg, path, r.out_text, r.out_len, &err);
 		if (again != 0)
 			fail_msg("%s: a second run plans %d insertions (%s)", path, again, err.msg);

@@ -24,7 +24,7 @@ typedef struct parsed {
 
 static void parse_opts(parsed *p, const char *text, unsigned max_depth)
 {
-	ts_parse_opts o = {max_depth};
+	ts_parse_opts o = {.max_depth = max_depth};
 	memset(p, 0, sizeof(*p));
 	p->rc = ts_parse(tl_arena(), text, strlen(text), &o, &p->root, &p->err);
 }

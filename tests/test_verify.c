@@ -74,10 +74,22 @@ static void splice(vcase *v)
 	ts_splice(tl_arena(), IN, strlen(IN), &v->plan, &v->out);
 }
 
+/* IN's events, as the parse stage records them for verify. */
+static const ts_yevents *in_events(void)
+{
+	static ts_yevents ev;
+	ts_parse_opts po = {.events = &ev};
+	const ts_node *root;
+	ts_error err;
+	assert_int_equal(ts_parse(tl_arena(), IN, strlen(IN), &po, &root, &err), 0);
+	return &ev;
+}
+
 static int verify(vcase *v)
 {
 	memset(&v->err, 0, sizeof(v->err));
-	return ts_verify(tl_builtin(), IN, strlen(IN), &v->out, &v->plan, &v->err);
+	return ts_verify(tl_builtin(), IN, strlen(IN), in_events(), &v->out, &v->plan,
+			 &v->err);
 }
 
 /* Asserts verify refuses, with `what` in the message. */
@@ -324,6 +336,57 @@ static void output_that_does_not_parse_rejected(void **state)
 	assert_non_null(strstr(v.err.msg, "internal error"));
 }
 
+/* ---- outputs with no insertion at all: only the comparison ---- */
+
+/* verify of `out` against `in` with an empty plan. */
+static int verify_pair(const char *in, const char *out, ts_error *err)
+{
+	ts_yevents ev;
+	ts_parse_opts po = {.events = &ev};
+	const ts_node *root;
+	assert_int_equal(ts_parse(tl_arena(), in, strlen(in), &po, &root, err), 0);
+	ts_plan none;
+	memset(&none, 0, sizeof(none));
+	ts_spliced sp = {out, strlen(out), NULL};
+	memset(err, 0, sizeof(*err));
+	return ts_verify(tl_builtin(), in, strlen(in), &ev, &sp, &none, err);
+}
+
+#define BLOCK_JOB "jobs:\n  a:\n    runs-on: x\n    steps:\n      - run: "
+
+static void block_scalar_header_change_rejected(void **state)
+{
+	(void)state;
+	ts_error err;
+	const char *in = BLOCK_JOB "|\n          echo one\n          echo two\n";
+	assert_int_equal(verify_pair(in, in, &err), 0);
+	/* the same content lines, chomped: the text loses its last newline */
+	const char *out = BLOCK_JOB "|-\n          echo one\n          echo two\n";
+	assert_int_equal(verify_pair(in, out, &err), -1);
+	assert_non_null(strstr(err.msg, "differs from the input"));
+	/* literal to folded, same lines */
+	out = BLOCK_JOB ">\n          echo one\n          echo two\n";
+	assert_int_equal(verify_pair(in, out, &err), -1);
+}
+
+/* An indentation indicator counts from the parent's indentation, which
+ * the scalar's own bytes do not show: moving the mapping that holds `k`
+ * one column right leaves every scalar's bytes as they were (the header
+ * line and the content lines too), yet the text of `k` loses a space.
+ * Without an indicator the text, and so the tree, stays the same. */
+static void indentation_indicator_compared_by_text(void **state)
+{
+	(void)state;
+	ts_error err;
+	const char *in = "x:\n  k:\n    |1\n      y\n" BLOCK_JOB "echo\n";
+	const char *out = "x:\n   k:\n    |1\n      y\n" BLOCK_JOB "echo\n";
+	assert_int_equal(verify_pair(in, out, &err), -1);
+	assert_non_null(strstr(err.msg, "differs from the input"));
+	in = "x:\n  k:\n    |\n      y\n" BLOCK_JOB "echo\n";
+	out = "x:\n   k:\n    |\n      y\n" BLOCK_JOB "echo\n";
+	assert_int_equal(verify_pair(in, out, &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +407,8 @@ int main(void)
 		TL_TEST(second_key_in_one_insertion_rejected),
 		TL_TEST(planned_block_missing_from_output_rejected),
 		TL_TEST(output_that_does_not_parse_rejected),
+		TL_TEST(block_scalar_header_change_rejected),
+		TL_TEST(indentation_indicator_compared_by_text),
 	};
 	return cmocka_run_group_tests_name("verify", tests, NULL, tl_builtin_free);
 }

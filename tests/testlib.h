@@ -175,6 +175,7 @@ typedef struct tl_run {
 	const ts_map *map;
 	ts_source src;
 	const ts_node *root;
+	ts_yevents events;      /* recorded by parse, for verify */
 	ts_workflow wf;
 	ts_inference inf;
 	ts_plan plan;
@@ -195,7 +196,8 @@ static inline void tl_run_opts(tl_run *r, const ts_map *map, const char *text,
 	r->map = map;
 	if (ts_load_bytes("wf.yml", text, strlen(text), NULL, &r->src, &err) < 0)
 		fail_msg("load: %d:%d: %s", err.line, err.col, err.msg);
-	if (ts_parse(r->arena, r->src.text, r->src.len, NULL, &r->root, &err) < 0)
+	ts_parse_opts po = {.events = &r->events};
+	if (ts_parse(r->arena, r->src.text, r->src.len, &po, &r->root, &err) < 0)
 		fail_msg("parse: %d:%d: %s", err.line, err.col, err.msg);
 	if (ts_workflow_read(r->arena, r->root, &r->wf, &err) < 0)
 		fail_msg("workflow: %d:%d: %s", err.line, err.col, err.msg);
@@ -209,8 +211,8 @@ static inline void tl_run_opts(tl_run *r, const ts_map *map, const char *text,
 	ts_plan_make(r->arena, map, &r->src, &r->wf, &r->inf, opts ? opts : &none,
 		     &r->plan);
 	ts_splice(r->arena, r->src.text, r->src.len, &r->plan, &r->out);
-	r->verify_rc = ts_verify(map, r->src.text, r->src.len, &r->out, &r->plan,
-				 &r->err);
+	r->verify_rc = ts_verify(map, r->src.text, r->src.len, &r->events, &r->out,
+				 &r->plan, &r->err);
 }
 
 static inline void tl_run_text(tl_run *r, const char *text)

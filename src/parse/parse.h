@@ -58,8 +58,41 @@ struct ts_node {
 	ts_node **vals;         /* MAP values, SEQ items */
 };
 
+/* The event stream as libfyaml gave it, kept so that verify can compare
+ * the output against the input without parsing the input a second time.
+ * It is a record of the events, not of the tree: marks, styles, anchors
+ * and tags straight from libfyaml, so a mistake in building the tree
+ * cannot hide itself from verify. */
+typedef enum ts_yevent_kind {
+	TS_YE_STREAM_START, TS_YE_STREAM_END, TS_YE_DOC_START, TS_YE_DOC_END,
+	TS_YE_SCALAR, TS_YE_ALIAS,
+	TS_YE_MAP_START, TS_YE_MAP_END, TS_YE_SEQ_START, TS_YE_SEQ_END
+} ts_yevent_kind;
+
+enum { TS_YE_NO_MARK = (size_t)-1 };
+
+typedef struct ts_yevent {
+	ts_yevent_kind kind;
+	ts_scalar_style style;  /* SCALAR */
+	bool flow;              /* MAP_START, SEQ_START */
+	size_t start, end;      /* the token's marks as libfyaml set them (for a
+				   quoted scalar, inside the quotes; for a | or
+				   > scalar, its content lines, header not
+				   included), or TS_YE_NO_MARK */
+	const char *text;       /* SCALAR: its value; ALIAS: the name */
+	size_t len;
+	const char *anchor, *tag;       /* or NULL */
+} ts_yevent;
+
+typedef struct ts_yevents {
+	ts_yevent *v;
+	size_t n, cap;
+} ts_yevents;
+
 typedef struct ts_parse_opts {
 	unsigned max_depth;     /* 0: 64 */
+	ts_yevents *events;     /* if set, the event stream is recorded here,
+				   in the same arena as the tree */
 } ts_parse_opts;
 
 /* Parses text[0..len) (which must have passed ts_load's checks). */

@@ -46,6 +46,7 @@ typedef struct ts_builder {
 	bool doc_pending;       /* a second document began with no marks */
 	size_t cur_off;         /* ts_pos_at's cursor: offset, line, column */
 	int cur_line, cur_col;
+	ts_yevents *events;     /* or NULL: not recorded */
 	ts_error *err;
 } ts_builder;
 
@@ -460,7 +461,89 @@ static int ts_second_document(ts_builder *b, struct fy_event *ev)
 	return ts_fail(b->err, line, col, "a second YAML document: a workflow file holds one");
 }
 
-static int ts_on_event(ts_builder *b, struct fy_event *ev)
+/* ------------------------------------------------------------------ */
+/* The recorded event stream (parse.h)                                 */
+
+static void ts_record_marks(ts_yevent *e, struct fy_token *t)
+{
+	const struct fy_mark *sm = t ? fy_token_start_mark(t) : NULL;
+	const struct fy_mark *em = t ? fy_token_end_mark(t) : NULL;
+	e->start = sm && em ? sm->input_pos : (size_t)TS_YE_NO_MARK;
+	e->end = sm && em ? em->input_pos : (size_t)TS_YE_NO_MARK;
+}
+
+static const char *ts_record_tag(ts_builder *b, struct fy_token *tag)
+{
+	size_t len;
+	return tag ? ts_token_text(b->a, tag, &len) : NULL;
+}
+
+static void ts_record_collection(ts_builder *b, ts_yevent *e, struct fy_token *start,
+				 struct fy_token *tag, const ts_node *n)
+{
+	enum fy_token_type tt = start ? fy_token_get_type(start) : FYTT_NONE;
+	e->flow = tt == FYTT_FLOW_MAPPING_START || tt == FYTT_FLOW_SEQUENCE_START;
+	e->anchor = n->anchor;
+	e->tag = ts_record_tag(b, tag);
+}
+
+/* Records `ev`; `n` is the node made of it (SCALAR, ALIAS, a collection's
+ * start), whose text and anchor are shared rather than copied again. */
+static void ts_record(ts_builder *b, struct fy_event *ev, const ts_node *n)
+{
+	ts_yevents *r = b->events;
+	r->v = ts_grow(b->a, r->v, &r->cap, r->n + 1, sizeof(*r->v));
+	ts_yevent *e = &r->v[r->n++];
+	memset(e, 0, sizeof(*e));
+	e->start = e->end = (size_t)TS_YE_NO_MARK;
+	switch (ev->type) {
+	case FYET_SCALAR:
+		e->kind = TS_YE_SCALAR;
+		e->style = n->style;
+		e->text = n->text;
+		e->len = n->len;
+		e->anchor = n->anchor;
+		e->tag = ts_record_tag(b, ev->scalar.tag);
+		ts_record_marks(e, ev->scalar.value);
+		return;
+	case FYET_ALIAS:
+		e->kind = TS_YE_ALIAS;
+		e->text = n->text;
+		e->len = n->len;
+		return;
+	case FYET_MAPPING_START:
+		e->kind = TS_YE_MAP_START;
+		ts_record_collection(b, e, ev->mapping_start.mapping_start,
+				     ev->mapping_start.tag, n);
+		return;
+	case FYET_SEQUENCE_START:
+		e->kind = TS_YE_SEQ_START;
+		ts_record_collection(b, e, ev->sequence_start.sequence_start,
+				     ev->sequence_start.tag, n);
+		return;
+	case FYET_MAPPING_END:
+		e->kind = TS_YE_MAP_END;
+		return;
+	case FYET_SEQUENCE_END:
+		e->kind = TS_YE_SEQ_END;
+		return;
+	case FYET_STREAM_START:
+		e->kind = TS_YE_STREAM_START;
+		return;
+	case FYET_DOCUMENT_START:
+		e->kind = TS_YE_DOC_START;
+		return;
+	case FYET_DOCUMENT_END:
+		e->kind = TS_YE_DOC_END;
+		return;
+	default:
+		e->kind = TS_YE_STREAM_END;
+		return;
+	}
+}
+
+/* Builds the tree from one event; *made is the node the event made. */
+static int ts_build(ts_builder *b, struct fy_event *ev, ts_node **made)
 {
 	ts_node *n;
 	if (b->doc_pending && ev->type != FYET_DOCUMENT_START)
@@ -469,24 +552,24 @@ static int ts_on_event(ts_builder *b, struct fy_event *ev)
 	case FYET_DOCUMENT_START:
 		return ts_on_document(b, ev);
 	case FYET_SCALAR:
-		n = ts_scalar(b, ev);
+		*made = n = ts_scalar(b, ev);
 		if (!n->null)
 			b->last_end = n->end;
 		if (n->anchor)
 			ts_anchor_put(b, n->anchor, n);
 		return ts_attach(b, n);
 	case FYET_ALIAS:
-		n = ts_alias(b, ev);
+		*made = n = ts_alias(b, ev);
 		if (!n->target)
 			return ts_fail(b->err, n->line, n->col, "alias *%s names no anchor",
 				       n->text);
 		b->last_end = n->end;
 		return ts_attach(b, n);
 	case FYET_MAPPING_START:
-		n = ts_new_node(b, TS_NODE_MAP, ev->mapping_start.anchor);
+		*made = n = ts_new_node(b, TS_NODE_MAP, ev->mapping_start.anchor);
 		return ts_push(b, n, ev->mapping_start.mapping_start);
 	case FYET_SEQUENCE_START:
-		n = ts_new_node(b, TS_NODE_SEQ, ev->sequence_start.anchor);
+		*made = n = ts_new_node(b, TS_NODE_SEQ, ev->sequence_start.anchor);
 		return ts_push(b, n, ev->sequence_start.sequence_start);
 	case FYET_MAPPING_END:
 	case FYET_SEQUENCE_END:
@@ -498,6 +581,15 @@ static int ts_on_event(ts_builder *b, struct fy_event *ev)
 	default:
 		return 0;
 	}
+}
+
+static int ts_on_event(ts_builder *b, struct fy_event *ev)
+{
+	ts_node *n = NULL;
+	int rc = ts_build(b, ev, &n);
+	if (rc == 0 && b->events)
+		ts_record(b, ev, n);
+	return rc;
 }
 
 /* libfyaml's first collected error, as file:line:col. */
@@ -532,6 +624,9 @@ int ts_parse(ts_arena *a, const char *text, size_t len,
 	     const ts_parse_opts *opts, const ts_node **root, ts_error *err)
 {
 	ts_builder b = {.a = a, .text = text, .len = len, .err = err};
+	b.events = opts ? opts->events : NULL;
+	if (b.events)
+		memset(b.events, 0, sizeof(*b.events));
 	b.max_depth = opts && opts->max_depth ? opts->max_depth : 64;
 	b.stack = ts_alloc_array(a, b.max_depth, sizeof(*b.stack));
 	struct fy_diag *diag = NULL;
