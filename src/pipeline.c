@@ -13,6 +13,7 @@ struct ts_repo_cache {
 	char *root;
 	ts_arena arena;
 	ts_memo *files;         /* rel -> ts_cached_file */
+	ts_memo *callees;       /* rel -> what infer knows of a called workflow */
 	atomic_int refs;
 };
 
@@ -53,6 +54,7 @@ static ts_repo_cache *ts_cache_enter(ts_worker *w, const char *root)
 		if (!c->root)
 			abort();
 		c->files = ts_memo_new(&c->arena);
+		c->callees = ts_memo_new(&c->arena);
 		atomic_init(&c->refs, 1);
 		w->cache = c;
 	}
@@ -148,10 +150,12 @@ static int ts_analyse(const ts_config *cfg, ts_arena *a, const ts_target *t,
 	rd->arena = a;
 	rd->root = t->root;
 	rd->cache = cache;
-	unsigned *budget = ts_alloc(a, sizeof(*budget));
-	*budget = 64;
-	ts_infer_ctx ic = {cfg->map, a, ts_read_local, rd, t->display, 0, NULL, budget,
-			   ts_memo_new(a)};
+	ts_infer_ctx ic = {.map = cfg->map, .arena = a, .read = ts_read_local, .read_ud = rd,
+			   .path = t->display};
+	if (cache) {
+		ic.callees = cache->callees;
+		ic.callee_arena = &cache->arena;
+	}
 	ts_inference *inf = ts_alloc(a, sizeof(*inf));
 	ts_infer(&ic, wf, inf);
 	ts_plan *plan = ts_alloc(a, sizeof(*plan));

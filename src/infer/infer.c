@@ -4,6 +4,8 @@
  */
 #include "job.h"
 
+#include "../memo.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -441,6 +443,13 @@ static void ts_callers(const ts_infer_ctx *ctx, ts_inference *out)
 
 int ts_infer(const ts_infer_ctx *ctx, const ts_workflow *wf, ts_inference *out)
 {
+	ts_infer_ctx own;
+	if (!ctx->callees) {
+		own = *ctx;
+		own.callee_arena = ctx->arena;
+		own.callees = ts_memo_new(ctx->arena);
+		ctx = &own;
+	}
 	memset(out, 0, sizeof(*out));
 	out->njobs = wf->njobs;
 	out->jobs = ts_alloc_array(ctx->arena, wf->njobs ? wf->njobs : 1, sizeof(*out->jobs));

@@ -72,15 +72,11 @@ typedef struct ts_infer_ctx {
 	ts_read_fn read;        /* may be NULL: local files are then unresolved */
 	void *read_ud;
 	const char *path;       /* the workflow's path relative to the root */
-	int depth;              /* workflows calling workflows: 0 at the top */
-	const struct ts_infer_ctx *caller;  /* the workflow that called this one */
-	unsigned *budget;       /* called workflows left to read for this file;
-				   NULL: the default */
-	struct ts_memo *memo;   /* called workflows already inferred for this
-				   file, or NULL. Per file, not per repository:
-				   a shared result would depend on which files
-				   a worker saw first (cycles, the budget), and
-				   output must not depend on -j. */
+	struct ts_memo *callees;        /* called workflows, inferred on their
+					   own once for all their callers, in
+					   callee_arena; NULL: ts_infer keeps
+					   them for this call only */
+	ts_arena *callee_arena;
 } ts_infer_ctx;
 
 /* What the whole workflow needs, and what its jobs inherit. */

@@ -7,19 +7,25 @@
 
 #include "../memo.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 enum { TS_LOCAL_DEPTH = 8 };
 
 /* "./x/y/" -> "x/y"; "./" alone (its slash already trimmed) -> "" */
-static const char *ts_rel(ts_jobctx *jc, const ts_use *u)
+static const char *ts_rel_of(ts_arena *a, const char *uses, size_t len)
 {
-	const char *p = u->name + 2;
-	size_t n = u->len > 2 ? u->len - 2 : 0;
+	const char *p = uses + 2;
+	size_t n = len > 2 ? len - 2 : 0;
 	while (n && p[n - 1] == '/')
 		n--;
-	return ts_strndup(jc->ctx->arena, p, n);
+	return ts_strndup(a, p, n);
+}
+
+static const char *ts_rel(ts_jobctx *jc, const ts_use *u)
+{
+	return ts_rel_of(jc->ctx->arena, u->name, u->len);
 }
 
 static bool ts_on_stack(ts_jobctx *jc, const char *rel)
@@ -175,53 +181,191 @@ static void ts_callee_grants(ts_jobctx *jc, const ts_inference *inf,
 	}
 }
 
-/* Infers a called workflow, once per file when a memo is given: it does
- * not depend on its caller (inputs.* stay unknown), so the file's callers
- * share the result. */
-static const ts_inference *ts_callee(ts_jobctx *jc, const char *rel, ts_error *err)
+/* ---- the call graph: which local workflows each one calls ----
+ *
+ * A called workflow is inferred on its own, as if it were the top file,
+ * and the answer is kept for every caller in the repository: it depends
+ * on nothing but the repository's files. Cycles and nesting are decided
+ * on the call graph (the `jobs.<id>.uses: ./...` of each file, read from
+ * the file alone), never on the order the files were met in, so output
+ * cannot depend on which files a worker happened to see first. */
+
+enum {
+	TS_CALL_MAX_REACH = 256,    /* workflows one call may lead to */
+	/* GitHub runs at most ten levels of workflows: a caller and nine
+	 * levels of reusable workflows under it ("Nesting reusable
+	 * workflows", docs.github.com, actions/how-tos/reuse-automations/
+	 * reuse-workflows; four levels on GitHub Enterprise Server). */
+	TS_CALL_MAX_LEVELS = 9,
+};
+
+/* What is known of one local workflow, kept in ctx->callees under its
+ * path for every caller in the repository. */
+typedef struct ts_callee_info {
+	bool calls_read;
+	const char **calls;     /* the local workflows its jobs call */
+	size_t ncalls;
+	int height;             /* longest chain of calls below, cycles cut;
+				   -1 until measured */
+	bool inferred;
+	const ts_inference *inf;        /* NULL when it cannot be read: err */
+	ts_error err;
+} ts_callee_info;
+
+static ts_callee_info *ts_info(const ts_infer_ctx *ctx, const char *rel)
 {
-	const ts_infer_ctx *ctx = jc->ctx;
-	const char *key = ts_sprintf(ctx->arena, "call:%s", rel);
-	ts_inference *inf = ctx->memo ? ts_memo_get(ctx->memo, key) : NULL;
-	if (inf)
-		return inf;
-	ts_infer_ctx sub = *ctx;
-	const ts_node *root = ctx->read(ctx->read_ud, rel, err);
-	ts_workflow *wf = ts_alloc(sub.arena, sizeof(*wf));
-	if (!root || ts_workflow_read(sub.arena, root, wf, err) < 0)
-		return NULL;
-	sub.depth++;
-	sub.path = rel;
-	sub.caller = ctx;
-	inf = ts_alloc(sub.arena, sizeof(*inf));
-	ts_infer(&sub, wf, inf);
-	if (ctx->memo)
-		ts_memo_put(ctx->memo, key, inf);
-	return inf;
+	ts_callee_info *ci = ts_memo_get(ctx->callees, rel);
+	if (!ci) {
+		ci = ts_alloc(ctx->callee_arena, sizeof(*ci));
+		ci->height = -1;
+		ts_memo_put(ctx->callees, rel, ci);
+	}
+	return ci;
+}
+
+/* The local workflows `rel` calls, from its jobs' `uses:` alone. An
+ * unreadable file calls nothing here; the call to it says why. */
+static const ts_callee_info *ts_calls_of(const ts_infer_ctx *ctx, const char *rel)
+{
+	ts_callee_info *ci = ts_info(ctx, rel);
+	if (ci->calls_read)
+		return ci;
+	ci->calls_read = true;
+	ts_error err;
+	const ts_node *root = ctx->read(ctx->read_ud, rel, &err);
+	ts_workflow wf;
+	if (!root || ts_workflow_read(ctx->callee_arena, root, &wf, &err) < 0)
+		return ci;
+	ci->calls = ts_alloc_array(ctx->callee_arena, wf.njobs + 1, sizeof(*ci->calls));
+	for (size_t i = 0; i < wf.njobs; i++) {
+		const char *uses = ts_node_str(wf.jobv[i].uses.value);
+		if (!wf.jobv[i].uses.key || !uses || strstr(uses, "${{"))
+			continue;
+		ts_use u;
+		ts_use_parse(uses, &u);
+		if (u.local)
+			ci->calls[ci->ncalls++] = ts_rel_of(ctx->callee_arena, u.name, u.len);
+	}
+	return ci;
+}
+
+typedef struct ts_reach {
+	const char *seen[TS_CALL_MAX_REACH];
+	size_t n;
+	bool overflow;
+} ts_reach;
+
+static void ts_reach_add(ts_reach *r, const char *rel)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->seen[i], rel))
+			return;
+	if (r->n == TS_CALL_MAX_REACH)
+		r->overflow = true;
+	else
+		r->seen[r->n++] = rel;
+}
+
+/* Every workflow reachable from `rel` by calls, `rel` included. */
+static void ts_reach_from(const ts_infer_ctx *ctx, const char *rel, ts_reach *r)
+{
+	r->n = 0;
+	r->overflow = false;
+	ts_reach_add(r, rel);
+	for (size_t i = 0; i < r->n && !r->overflow; i++) {
+		const ts_callee_info *ci = ts_calls_of(ctx, r->seen[i]);
+		for (size_t k = 0; k < ci->ncalls; k++)
+			ts_reach_add(r, ci->calls[k]);
+	}
+}
+
+static bool ts_reach_has(const ts_reach *r, const char *rel)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->seen[i], rel))
+			return true;
+	return false;
+}
+
+/* The longest chain of calls below `rel`, leaving out calls that lead
+ * back to their caller (refused where they are made). Each step goes to
+ * a workflow that cannot reach back, so the recursion ends, and no deeper
+ * than the TS_CALL_MAX_REACH workflows ts_call_workflow allowed. */
+static int ts_height(const ts_infer_ctx *ctx, const char *rel)
+{
+	ts_callee_info *ci = (ts_callee_info *)ts_calls_of(ctx, rel);
+	if (ci->height >= 0)
+		return ci->height;
+	int h = 0;
+	ts_reach *r = malloc(sizeof(*r));  /* not on the stack: this recurses */
+	if (!r)
+		abort();
+	for (size_t k = 0; k < ci->ncalls; k++) {
+		ts_reach_from(ctx, ci->calls[k], r);
+		if (r->overflow || ts_reach_has(r, rel))
+			continue;
+		int below = ts_height(ctx, ci->calls[k]) + 1;
+		if (below > h)
+			h = below;
+	}
+	free(r);
+	ci->height = h;
+	return h;
+}
+
+/* Infers a called workflow on its own, as a top file, once for all its
+ * callers. */
+static const ts_inference *ts_callee(const ts_infer_ctx *ctx, const char *rel,
+				     ts_error *err)
+{
+	ts_callee_info *ci = ts_info(ctx, rel);
+	if (!ci->inferred) {
+		ci->inferred = true;
+		const ts_node *root = ctx->read(ctx->read_ud, rel, &ci->err);
+		ts_workflow *wf = ts_alloc(ctx->callee_arena, sizeof(*wf));
+		if (root && ts_workflow_read(ctx->callee_arena, root, wf, &ci->err) == 0) {
+			ts_infer_ctx sub = *ctx;
+			sub.arena = ctx->callee_arena;
+			sub.path = rel;
+			ts_inference *inf = ts_alloc(sub.arena, sizeof(*inf));
+			ts_infer(&sub, wf, inf);
+			ci->inf = inf;
+		}
+	}
+	if (!ci->inf)
+		*err = ci->err;
+	return ci->inf;
 }
 
 void ts_call_workflow(ts_jobctx *jc, const ts_use *u, const ts_reason *why)
 {
+	const ts_infer_ctx *ctx = jc->ctx;
 	const char *rel = ts_rel(jc, u);
-	if (!jc->ctx->read) {
+	if (!ctx->read) {
 		ts_job_note(jc, TS_NOTE_UNRESOLVED, why, "called workflow not read");
 		return;
 	}
-	for (const ts_infer_ctx *c = jc->ctx; c; c = c->caller)
-		if (c->path && !strcmp(c->path, rel)) {
-			ts_job_note(jc, TS_NOTE_UNRESOLVED, why, "the called workflow calls itself");
-			return;
-		}
-	/* Jobs fan out: many jobs calling many workflows could multiply, so
-	 * one file may read only so many called workflows in all. */
-	if (jc->ctx->depth >= TS_LOCAL_DEPTH || (jc->ctx->budget && *jc->ctx->budget == 0)) {
-		ts_job_note(jc, TS_NOTE_UNRESOLVED, why, "called workflows nest too deeply");
+	ts_reach r;
+	ts_reach_from(ctx, rel, &r);
+	if (r.overflow) {
+		ts_job_note(jc, TS_NOTE_UNRESOLVED, why,
+			    "the called workflow leads to more than %d others",
+			    TS_CALL_MAX_REACH);
 		return;
 	}
-	if (jc->ctx->budget)
-		(*jc->ctx->budget)--;
+	if (ctx->path && ts_reach_has(&r, ctx->path)) {
+		ts_job_note(jc, TS_NOTE_UNRESOLVED, why,
+			    "the called workflow calls back into this one (a cycle)");
+		return;
+	}
+	if (ts_height(ctx, rel) + 1 > TS_CALL_MAX_LEVELS) {
+		ts_job_note(jc, TS_NOTE_UNRESOLVED, why,
+			    "called workflows nest deeper than the %d levels GitHub runs under "
+			    "a caller", TS_CALL_MAX_LEVELS);
+		return;
+	}
 	ts_error err;
-	const ts_inference *inf = ts_callee(jc, rel, &err);
+	const ts_inference *inf = ts_callee(ctx, rel, &err);
 	if (!inf) {
 		ts_job_note(jc, TS_NOTE_UNRESOLVED, why, "cannot read the called workflow: %s",
 			    err.msg);
