@@ -2637,17 +2637,15 @@ static int text_line(const char *s, size_t at)
 /* Any mention of the OIDC request variables, in any language. */
 static void oidc_scan(run_state *rs)
 {
+	static const char var[] = "ACTIONS_ID_TOKEN_REQUEST_";
 	const char *s = rs->ctx->script;
-	size_t n = rs->ctx->len, m = strlen("ACTIONS_ID_TOKEN_REQUEST_");
-	for (size_t k = 0; k + m <= n; k++) {
-		if (memcmp(s + k, "ACTIONS_ID_TOKEN_REQUEST_", m))
-			continue;
-		cmdx cx = {0};
-		cx.rs = rs;
-		cx.line = file_line(rs, text_line(s, k));
-		add_fact(&cx, TS_FIND_NEED, "oidc", false, "OIDC token request");
+	const char *at = memmem(s, rs->ctx->len, var, sizeof(var) - 1);
+	if (!at)
 		return;
-	}
+	cmdx cx = {0};
+	cx.rs = rs;
+	cx.line = file_line(rs, text_line(s, (size_t)(at - s)));
+	add_fact(&cx, TS_FIND_NEED, "oidc", false, "OIDC token request");
 }
 
 static bool env_any(void *ud, const char *name, size_t len, ts_val_kind kind)

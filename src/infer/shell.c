@@ -70,15 +70,13 @@ static void parser_init(sh_parser *p, ts_arena *a, ts_sh_lang lang,
 	p->s = s;
 	p->len = len;
 	p->line_base = line_base;
-	size_t cap = 0;
-	p->lines = ts_grow(a, NULL, &cap, 1, sizeof(size_t));
+	size_t n = 1;
+	for (const char *nl = s; (nl = memchr(nl, '\n', len - (size_t)(nl - s))); nl++)
+		n++;
+	p->lines = ts_alloc_array(a, n, sizeof(size_t));
 	p->lines[p->nlines++] = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] != '\n')
-			continue;
-		p->lines = ts_grow(a, p->lines, &cap, p->nlines + 1, sizeof(size_t));
-		p->lines[p->nlines++] = i + 1;
-	}
+	for (const char *nl = s; (nl = memchr(nl, '\n', len - (size_t)(nl - s))); nl++)
+		p->lines[p->nlines++] = (size_t)(nl - s) + 1;
 }
 
 static int line_at(const sh_parser *p, size_t pos)
@@ -119,38 +117,76 @@ static bool is_name_char(int c)
 /* ------------------------------------------------------------------ */
 /* word building                                                        */
 
+/* Most words are a few parts, and most literal text is one run of the
+ * script's bytes: a word is built on the stack, its literal kept as a
+ * pointer into the script while it stays one run, and only the finished
+ * word is copied to the arena. */
+enum { WB_PARTS = 4 };
+
 typedef struct wbuild {
 	ts_arena *a;
-	part_vec parts;
-	ts_buf lit;
+	part_vec parts;         /* starts in `local`; ts_grow moves it */
+	ts_sh_part local[WB_PARTS];
+	const char *run;        /* the literal, while it is one run of source */
+	size_t runlen;
+	ts_buf lit;             /* the literal, once it is not (never both) */
 	bool plain;     /* nothing quoted, escaped or expanded so far */
 	bool any;       /* something was read: "" is a word */
 } wbuild;
 
 static void wb_init(wbuild *w, ts_arena *a)
 {
-	memset(w, 0, sizeof(*w));
 	w->a = a;
+	w->parts.v = w->local;
+	w->parts.n = 0;
+	w->parts.cap = WB_PARTS;
+	w->run = NULL;
+	w->runlen = 0;
 	ts_buf_init(&w->lit, a);
 	w->plain = true;
+	w->any = false;
 }
 
 static void wb_flush(wbuild *w)
 {
-	if (!w->lit.len)
+	const char *text = w->runlen ? w->run : w->lit.data;
+	size_t len = w->runlen ? w->runlen : w->lit.len;
+	if (!len)
 		return;
 	ts_sh_part part = {0};
 	part.kind = TS_SH_LIT;
-	part.len = w->lit.len;
-	part.text = ts_strndup(w->a, w->lit.data, w->lit.len);
+	part.len = len;
+	part.text = ts_strndup(w->a, text, len);
 	VEC_PUSH(w->a, &w->parts, part);
+	w->runlen = 0;
 	w->lit.len = 0;
 }
 
+/* Literal text that is not where the script has it (an escape undone). */
 static void wb_char(wbuild *w, char c)
 {
+	if (w->runlen) {
+		ts_buf_add(&w->lit, w->run, w->runlen);
+		w->runlen = 0;
+	}
 	ts_buf_add(&w->lit, &c, 1);
 	w->any = true;
+}
+
+/* n bytes of the script, at s, taken as literal text. */
+static void wb_src(wbuild *w, const char *s, size_t n)
+{
+	w->any = true;
+	if (!w->lit.len && (!w->runlen || w->run + w->runlen == s)) {
+		w->run = w->runlen ? w->run : s;
+		w->runlen += n;
+		return;
+	}
+	if (w->runlen) {
+		ts_buf_add(&w->lit, w->run, w->runlen);
+		w->runlen = 0;
+	}
+	ts_buf_add(&w->lit, s, n);
 }
 
 static void wb_part(wbuild *w, ts_sh_part part)
@@ -167,6 +203,14 @@ static ts_sh_word wb_finish(wbuild *w, int line)
 	ts_sh_word word = {0};
 	word.parts = w->parts.v;
 	word.nparts = w->parts.n;
+	if (w->parts.v == w->local) {
+		ts_sh_part *parts = NULL;
+		if (w->parts.n) {
+			parts = ts_alloc_array(w->a, w->parts.n, sizeof(*parts));
+			memcpy(parts, w->local, w->parts.n * sizeof(*parts));
+		}
+		word.parts = parts;
+	}
 	word.line = line;
 	word.plain = w->plain;
 	return word;
@@ -239,7 +283,10 @@ static void scan_single(sh_parser *p, wbuild *w)
 			scan_gh_expr(p, w);
 			continue;
 		}
-		wb_char(w, p->s[p->pos++]);
+		size_t start = p->pos++;
+		while (p->pos < p->len && p->s[p->pos] != '\'' && p->s[p->pos] != '$')
+			p->pos++;
+		wb_src(w, p->s + start, p->pos - start);
 	}
 	if (p->pos < p->len)
 		p->pos++;
@@ -460,7 +507,7 @@ static void scan_dollar(sh_parser *p, wbuild *w, scan_mode mode)
 		part.len = p->pos - start;
 		wb_part(w, part);
 	} else {
-		wb_char(w, '$');
+		wb_src(w, p->s + p->pos, 1);
 		p->pos++;
 	}
 }
@@ -484,18 +531,18 @@ static void scan_backslash(sh_parser *p, wbuild *w, scan_mode mode)
 		return;
 	}
 	if (c < 0) {
-		wb_char(w, '\\');
+		wb_src(w, p->s + p->pos, 1);
 		p->pos++;
 		return;
 	}
 	bool escapes = mode == M_WORD || mode == M_BRACE ||
 		       strchr(mode == M_DQ ? "$`\"\\" : "$`\\", c);
 	if (!escapes) {
-		wb_char(w, '\\');
+		wb_src(w, p->s + p->pos, 1);
 		p->pos++;
 		return;
 	}
-	wb_char(w, (char)c);
+	wb_src(w, p->s + p->pos + 1, 1);
 	w->plain = false;
 	p->pos += 2;
 }
@@ -518,6 +565,37 @@ static bool scan_ends(const sh_parser *p, const wbuild *w, scan_mode mode)
 	}
 }
 
+/* Whether byte c ends a run of literal text in `mode`: it ends the mode,
+ * or starts quoting or an expansion. */
+static bool ends_run(scan_mode mode, int c)
+{
+	switch (c) {
+	case '$':
+		return true;
+	case '\\':
+	case '`':
+		return mode != M_RAW;
+	case '\'':
+		return mode == M_WORD || mode == M_BRACE;
+	case '"':
+		return mode == M_WORD || mode == M_BRACE || mode == M_DQ;
+	case '}':
+		return mode == M_BRACE;
+	default:
+		return mode == M_WORD && is_meta(c);
+	}
+}
+
+/* From p->pos, a byte that takes no part in quoting or expansion, and all
+ * that follow it up to one that does: literal text. */
+static void scan_run(sh_parser *p, wbuild *w, scan_mode mode)
+{
+	size_t start = p->pos++;
+	while (p->pos < p->len && !ends_run(mode, (unsigned char)p->s[p->pos]))
+		p->pos++;
+	wb_src(w, p->s + start, p->pos - start);
+}
+
 static void scan_parts(sh_parser *p, wbuild *w, scan_mode mode)
 {
 	while (!scan_ends(p, w, mode)) {
@@ -526,7 +604,7 @@ static void scan_parts(sh_parser *p, wbuild *w, scan_mode mode)
 			if (at(p, "${{"))
 				scan_gh_expr(p, w);
 			else
-				wb_char(w, p->s[p->pos++]);
+				scan_run(p, w, mode);
 			continue;
 		}
 		if (c == '\\')
@@ -540,7 +618,7 @@ static void scan_parts(sh_parser *p, wbuild *w, scan_mode mode)
 		else if (c == '"' && (mode == M_WORD || mode == M_BRACE))
 			scan_dquote(p, w);
 		else
-			wb_char(w, p->s[p->pos++]);
+			scan_run(p, w, mode);
 	}
 }
 
@@ -567,15 +645,19 @@ static ts_sh_word scan_procsubst(sh_parser *p)
 	return wb_finish(&w, line);
 }
 
-static bool word_is(const ts_sh_word *w, const char *lit)
+/* Whether `w` is the plain word `lit` (n bytes): every command's first
+ * word is tested against each reserved word, so the length goes first. */
+static bool word_is_n(const ts_sh_word *w, const char *lit, size_t n)
 {
 	if (!w->plain)
 		return false;
 	if (w->nparts == 0)
-		return lit[0] == '\0';
+		return n == 0;
 	return w->nparts == 1 && w->parts[0].kind == TS_SH_LIT &&
-	       ts_streq(w->parts[0].text, w->parts[0].len, lit);
+	       w->parts[0].len == n && memcmp(w->parts[0].text, lit, n) == 0;
 }
+
+#define word_is(w, lit) word_is_n((w), (lit), sizeof(lit) - 1)
 
 /* ------------------------------------------------------------------ */
 /* blanks, comments, here-documents                                     */
@@ -771,12 +853,15 @@ static void parse_redirect(sh_parser *p, cmd_build *cb)
 
 static bool is_reserved_skip(const ts_sh_word *w)
 {
-	static const char *const words[] = {
-		"if", "then", "elif", "else", "do", "while", "until", "!", "{",
-		"time", "fi", "done", "}", NULL
+#define KW(s) {s, sizeof(s) - 1}
+	static const struct { const char *text; size_t len; } words[] = {
+		KW("if"), KW("then"), KW("elif"), KW("else"), KW("do"),
+		KW("while"), KW("until"), KW("!"), KW("{"), KW("time"), KW("fi"),
+		KW("done"), KW("}")
 	};
-	for (int i = 0; words[i]; i++)
-		if (word_is(w, words[i]))
+#undef KW
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (word_is_n(w, words[i].text, words[i].len))
 			return true;
 	return false;
 }
@@ -1282,7 +1367,7 @@ static void pw_scan_dollar(sh_parser *p, wbuild *w)
 	}
 	size_t start, end;
 	if (!pw_var_name(p, &start, &end)) {
-		wb_char(w, '$');
+		wb_src(w, p->s + p->pos, 1);
 		p->pos++;
 		return;
 	}
@@ -1312,7 +1397,7 @@ static void pw_scan_string(sh_parser *p, wbuild *w, char q, bool here)
 		}
 		if (!here && c == q) {
 			if (peek(p, 1) == q) {      /* '' or "" inside the string */
-				wb_char(w, (char)q);
+				wb_src(w, p->s + p->pos, 1);
 				p->pos += 2;
 				continue;
 			}
@@ -1328,7 +1413,7 @@ static void pw_scan_string(sh_parser *p, wbuild *w, char q, bool here)
 		} else if (q == '"' && c == '$') {
 			pw_scan_dollar(p, w);
 		} else {
-			wb_char(w, p->s[p->pos++]);
+			wb_src(w, p->s + p->pos++, 1);
 		}
 	}
 }
@@ -1338,8 +1423,7 @@ static void pw_scan_string(sh_parser *p, wbuild *w, char q, bool here)
 static void pw_scan_group(sh_parser *p, wbuild *w)
 {
 	char open = p->s[p->pos + 1], close = open == '{' ? '}' : ')';
-	wb_char(w, '@');
-	wb_char(w, open);
+	wb_src(w, p->s + p->pos, 2);       /* @{ or @( */
 	w->plain = false;
 	p->pos += 2;
 	int depth = 1;
@@ -1356,11 +1440,10 @@ static void pw_scan_group(sh_parser *p, wbuild *w)
 		if (c == open)
 			depth++;
 		else if (c == close && --depth == 0) {
-			wb_char(w, close);
-			p->pos++;
+			wb_src(w, p->s + p->pos++, 1);
 			return;
 		}
-		wb_char(w, p->s[p->pos++]);
+		wb_src(w, p->s + p->pos++, 1);
 	}
 }
 
@@ -1385,7 +1468,7 @@ static ts_sh_word pw_scan_word(sh_parser *p)
 		else if (at(p, "${{"))
 			scan_gh_expr(p, &w);
 		else if (c == '`' && peek(p, 1) >= 0) {
-			wb_char(&w, p->s[p->pos + 1]);
+			wb_src(&w, p->s + p->pos + 1, 1);
 			p->pos += 2;
 		} else if (c == '(') {
 			/* a call's argument list inside a word: m(a, b) */
@@ -1395,10 +1478,10 @@ static ts_sh_word pw_scan_word(sh_parser *p)
 					depth++;
 				else if (peek(p, 0) == ')')
 					depth--;
-				wb_char(&w, p->s[p->pos++]);
+				wb_src(&w, p->s + p->pos++, 1);
 			} while (p->pos < p->len && depth > 0);
 		} else
-			wb_char(&w, p->s[p->pos++]);
+			wb_src(&w, p->s + p->pos++, 1);
 	}
 	return wb_finish(&w, line);
 }
