@@ -661,9 +661,59 @@ static void node_action_view_has_no_steps(void **state)
 	assert_non_null(strstr(err.msg, "no `runs:`"));
 }
 
+/* ---- `|` scalars: read from the source, as YAML reads them ---- */
+
+/* The text of the value of `key` in the top-level mapping of `text`. */
+static const char *value_text(const char *text, const char *key)
+{
+	parsed p;
+	parse(&p, text);
+	const ts_node *v = ts_map_get(p.root, key);
+	assert_non_null(v);
+	return v->text;
+}
+
+static void literal_block_scalars_read_as_yaml_reads_them(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *yaml, *text;
+	} cases[] = {
+		{"a: |\n  one\n  two\nb: 1\n", "one\ntwo\n"},             /* clip */
+		{"a: |-\n  one\n  two\n\n\nb: 1\n", "one\ntwo"},          /* strip */
+		{"a: |+\n  one\n\n\nb: 1\n", "one\n\n\n"},                /* keep */
+		{"a: |\n\n  one\n\n    two\n\nb: 1\n", "\none\n\n  two\n"}, /* blank, deeper */
+		{"a: |  # why\n  one\n  # not a comment\nb: 1\n", "one\n# not a comment\n"},
+		{"a: |\r\n  one\r\n  two\r\nb: 1\r\n", "one\ntwo\n"},    /* CRLF */
+		{"a: |\n  one\t tab \n  two  \nb: 1\n", "one\t tab \ntwo  \n"},
+		{"a: |\n    one\n  # a comment after it\nb: 1\n", "one\n"},
+		{"a: |\n  one", "one\n"},                                   /* no final break */
+		{"a:\n  |\n   one\nb: 1\n", "one\n"},                      /* header alone */
+		{"- |\n  one\n- |-\n  two\n", NULL},
+		/* taken by libfyaml instead: an indentation indicator, an anchor,
+		 * spaces that are content */
+		{"a: |1\n   one\nb: 1\n", "  one\n"},
+		{"a: &x |\n  one\nb: 1\n", "one\n"},
+		{"a: |\n  one\n     \n  two\nb: 1\n", "one\n   \ntwo\n"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (!cases[i].text) {
+			parsed p;
+			parse(&p, cases[i].yaml);
+			assert_string_equal(p.root->vals[0]->text, "one\n");
+			assert_string_equal(p.root->vals[1]->text, "two");
+			continue;
+		}
+		const char *got = value_text(cases[i].yaml, "a");
+		if (strcmp(got, cases[i].text))
+			fail_msg("case %zu: '%s', want '%s'", i, got, cases[i].text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		TL_TEST(literal_block_scalars_read_as_yaml_reads_them),
 		TL_TEST(plain_scalar_spans),
 		TL_TEST(single_quoted_pairs_are_one_quote),
 		TL_TEST(value_not_indented_past_key_refused),

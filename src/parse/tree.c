@@ -11,6 +11,8 @@
  */
 #include "parse.h"
 
+#include "literal.h"
+
 #include <libfyaml.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -192,8 +194,83 @@ static const char *ts_unquote_single(ts_arena *a, const char *s, size_t *len)
 	return out;
 }
 
-static const char *ts_scalar_text(ts_builder *b, struct fy_token *t, size_t *len)
+/* ---- `|` scalars: the header, then literal.c ---- */
+
+static size_t ts_line_begin(const ts_builder *b, size_t off);
+
+static size_t ts_skip_blanks(const ts_builder *b, size_t i)
 {
+	while (i < b->len && (b->text[i] == ' ' || b->text[i] == '\t'))
+		i++;
+	return i;
+}
+
+/* Where the `|` or `>` of a block scalar should stand: past the `:` after
+ * its key, or past the `-` of its sequence entry on the header line. 0
+ * when it is somewhere else (a tag, an anchor, a document's root). */
+static size_t ts_indicator_at(const ts_builder *b, size_t start)
+{
+	if (!b->depth || start == 0)
+		return 0;
+	const ts_frame *f = &b->stack[b->depth - 1];
+	size_t i;
+	if (f->node->kind == TS_NODE_MAP && f->pending_key) {
+		i = ts_skip_blanks(b, f->pending_key->end);
+		if (i >= b->len || b->text[i] != ':')
+			return 0;
+		i++;
+		while (i < b->len && strchr(" \t\r\n", b->text[i]))
+			i++;
+	} else if (f->node->kind == TS_NODE_SEQ) {
+		i = ts_skip_blanks(b, ts_line_begin(b, start - 1));
+		if (i >= b->len || b->text[i] != '-')
+			return 0;
+		i = ts_skip_blanks(b, i + 1);
+	} else {
+		return 0;
+	}
+	return i;
+}
+
+/* Reads the header at `i` (`|`, then at most a chomping indicator, then
+ * a comment) up to the line break that must end right at `start`. */
+static bool ts_literal_header(const ts_builder *b, size_t i, size_t start, char *chomp)
+{
+	if (!i || i >= b->len || b->text[i] != '|')
+		return false;
+	i++;
+	*chomp = 0;
+	if (i < b->len && (b->text[i] == '-' || b->text[i] == '+'))
+		*chomp = b->text[i++];
+	i = ts_skip_blanks(b, i);
+	if (i < b->len && b->text[i] == '#') {
+		const char *nl = memchr(b->text + i, '\n', b->len - i);
+		i = nl ? (size_t)(nl - b->text) : b->len;
+	}
+	if (i < b->len && b->text[i] == '\r')
+		i++;
+	return i < b->len && b->text[i] == '\n' && i + 1 == start;
+}
+
+static const char *ts_literal(ts_builder *b, struct fy_event *ev, size_t *len)
+{
+	struct fy_token *t = ev->scalar.value;
+	const struct fy_mark *sm = fy_token_start_mark(t), *em = fy_token_end_mark(t);
+	char chomp;
+	if (!sm || !em || ev->scalar.anchor || ev->scalar.tag || em->input_pos > b->len ||
+	    !ts_literal_header(b, ts_indicator_at(b, sm->input_pos), sm->input_pos, &chomp))
+		return NULL;
+	return ts_literal_text(b->a, b->text, sm->input_pos, em->input_pos, chomp, len);
+}
+
+static const char *ts_scalar_text(ts_builder *b, struct fy_event *ev, size_t *len)
+{
+	struct fy_token *t = ev->scalar.value;
+	if (t && fy_token_scalar_style(t) == FYSS_LITERAL) {
+		const char *lit = ts_literal(b, ev, len);
+		if (lit)
+			return lit;
+	}
 	const char *s = t ? ts_source_text(b, t, len) : NULL;
 	if (!s)
 		return ts_token_text(b->a, t, len);
@@ -218,7 +295,7 @@ static ts_node *ts_scalar(ts_builder *b, struct fy_event *ev)
 	struct fy_token *t = ev->scalar.value;
 	ts_node *n = ts_new_node(b, TS_NODE_SCALAR, ev->scalar.anchor);
 	n->weight = 1;
-	n->text = ts_scalar_text(b, t, &n->len);
+	n->text = ts_scalar_text(b, ev, &n->len);
 	const struct fy_mark *sm = t ? fy_token_start_mark(t) : NULL;
 	const struct fy_mark *em = t ? fy_token_end_mark(t) : NULL;
 	switch (t ? fy_token_scalar_style(t) : FYSS_PLAIN) {
