@@ -10,7 +10,6 @@
 #include "shell.h"
 
 #include <ctype.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1791,6 +1790,7 @@ bool ts_sh_split_assign(ts_arena *a, const ts_sh_word *w, ts_sh_assign *out)
 typedef struct sh_var {
 	const char *name;
 	size_t len;
+	size_t hash;            /* name_hash() of the name */
 	ts_sh_value value;
 	bool exported, unset;
 } sh_var;
@@ -1803,6 +1803,9 @@ typedef struct sh_var {
 typedef struct env_entry {
 	const ts_var *ev;
 	size_t len;             /* strlen(ev->name) */
+	size_t hash;            /* name_hash() of the name */
+	bool hidden;            /* a nearer entry, or a later one of the same
+				   map, sets the name: the script never sees it */
 	bool have_kind, have;   /* kind, value computed */
 	ts_val_kind kind;       /* env_kind() of the entry */
 	ts_sh_value value;      /* from_env() of the entry */
@@ -1810,10 +1813,12 @@ typedef struct env_entry {
 
 typedef struct env_view {
 	bool built;
-	env_entry *v;           /* entries no nearer env entry hides, in the
-				   order ts_sh_env_each reports them */
+	env_entry *v;           /* every entry of the chain, nearest env
+				   first, in the order ts_sh_env_each reports
+				   them */
 	size_t n;
-	size_t *slots;          /* by the entry's address: index + 1; 0 empty */
+	size_t *slots;          /* by name: index + 1 of the entry the script
+				   sees; 0 empty */
 	size_t nslots;
 } env_view;
 
@@ -2073,12 +2078,14 @@ static size_t name_hash(const ts_sh_scope *s, const char *name, size_t len)
 	return h;
 }
 
-/* The slot for `name` in one scope's index: its newest definition, or the
- * empty slot where it would go. */
-static size_t *slot_of(const ts_sh_scope *s, const char *name, size_t len)
+/* The slot for `name` (hash h) in one scope's index: its newest
+ * definition, or the empty slot where it would go. A scope and all its
+ * parents read names alike (s->pwsh), so one hash serves the chain. */
+static size_t *slot_of(const ts_sh_scope *s, const char *name, size_t len,
+		       size_t h)
 {
 	size_t mask = s->nslots - 1;
-	for (size_t i = name_hash(s, name, len) & mask;; i = (i + 1) & mask) {
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
 		size_t k = s->slots[i];
 		if (!k || name_eq(s, s->vars[k - 1].name, s->vars[k - 1].len, name, len))
 			return &s->slots[i];
@@ -2091,33 +2098,43 @@ static void index_grow(ts_sh_scope *s)
 	s->slots = ts_alloc_array(s->a, n, sizeof(*s->slots));
 	s->nslots = n;
 	for (size_t k = 0; k < s->n; k++)
-		*slot_of(s, s->vars[k].name, s->vars[k].len) = k + 1;
+		*slot_of(s, s->vars[k].name, s->vars[k].len, s->vars[k].hash) = k + 1;
 }
 
-static const sh_var *find_in(const ts_sh_scope *sc, const char *name, size_t len)
+static const sh_var *find_in(const ts_sh_scope *sc, const char *name,
+			     size_t len, size_t h)
 {
 	if (!sc->nslots)
 		return NULL;
-	size_t k = *slot_of(sc, name, len);
+	size_t k = *slot_of(sc, name, len, h);
 	return k ? &sc->vars[k - 1] : NULL;
 }
 
 /* The nearest definition made by the script, or NULL. */
-static const sh_var *find_local(const ts_sh_scope *s, const char *name,
-				size_t len)
+static const sh_var *find_local_h(const ts_sh_scope *s, const char *name,
+				  size_t len, size_t h)
 {
 	for (const ts_sh_scope *sc = s; sc; sc = sc->parent) {
-		const sh_var *v = find_in(sc, name, len);
+		const sh_var *v = find_in(sc, name, len, h);
 		if (v)
 			return v;
 	}
 	return NULL;
 }
 
-static const ts_var *find_env(const ts_sh_scope *s, const char *name,
-			      size_t len)
+static const sh_var *find_local(const ts_sh_scope *s, const char *name,
+				size_t len)
 {
-	return s->expr ? ts_env_find(s->expr->env, name, len) : NULL;
+	return find_local_h(s, name, len, name_hash(s, name, len));
+}
+
+static env_entry *view_find(const ts_sh_scope *s, const char *name,
+			    size_t len);
+
+/* Whether the env chain sets `name`. */
+static bool in_env(const ts_sh_scope *s, const char *name, size_t len)
+{
+	return s->expr && view_find(s, name, len);
 }
 
 static sh_var *add_var(ts_sh_scope *s, const char *name, size_t len)
@@ -2127,10 +2144,11 @@ static sh_var *add_var(ts_sh_scope *s, const char *name, size_t len)
 	memset(v, 0, sizeof(*v));
 	v->name = ts_strndup(s->a, name, len);
 	v->len = len;
+	v->hash = name_hash(s, name, len);
 	if (2 * s->n > s->nslots)
 		index_grow(s);
 	else
-		*slot_of(s, name, len) = s->n;
+		*slot_of(s, name, len, v->hash) = s->n;
 	return v;
 }
 
@@ -2138,8 +2156,7 @@ void ts_sh_set(ts_sh_scope *s, const char *name, size_t len, ts_sh_value v,
 	       bool exported)
 {
 	const sh_var *old = find_local(s, name, len);
-	bool was = old ? (old->exported && !old->unset)
-		       : find_env(s, name, len) != NULL;
+	bool was = old ? (old->exported && !old->unset) : in_env(s, name, len);
 	sh_var *nv = add_var(s, name, len);
 	nv->value = v;
 	nv->exported = exported || was || s->allexport;
@@ -2193,38 +2210,36 @@ static ts_sh_value from_env(const ts_sh_scope *s, const char *name, size_t len,
 	return v;
 }
 
-/* Whether a nearer env scope, or a later entry of the same map, sets the
- * name of `ev` (an entry of `e`): the script never sees that entry. */
-static bool env_shadowed(const ts_env *top, const ts_env *e, const ts_var *ev,
-			 size_t len)
+/* The slot for `name` (hash h) in the view's index: the entry the script
+ * sees, or the empty slot where it would go. */
+static size_t *view_slot(const env_view *w, const char *name, size_t len,
+			 size_t h)
 {
-	for (const ts_env *x = top; x != e; x = x->parent)
-		for (size_t i = 0; i < x->nvars; i++)
-			if (ts_streq(ev->name, len, x->vars[i].name))
-				return true;
-	for (size_t i = (size_t)(ev - e->vars) + 1; i < e->nvars; i++)
-		if (ts_streq(ev->name, len, e->vars[i].name))
-			return true;     /* a later entry of the same map wins */
-	return false;
-}
-
-static size_t ptr_hash(const void *p)
-{
-	return (size_t)(((uintptr_t)p >> 3) * 0x9E3779B97F4A7C15ull);
-}
-
-static void view_index(ts_arena *a, env_view *w)
-{
-	w->nslots = 16;
-	while (w->nslots < 2 * w->n)
-		w->nslots *= 2;
-	w->slots = ts_alloc_array(a, w->nslots, sizeof(*w->slots));
 	size_t mask = w->nslots - 1;
-	for (size_t k = 0; k < w->n; k++) {
-		size_t i = ptr_hash(w->v[k].ev) & mask;
-		while (w->slots[i])
-			i = (i + 1) & mask;
-		w->slots[i] = k + 1;
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		size_t k = w->slots[i];
+		if (!k || (w->v[k - 1].len == len &&
+			   !memcmp(w->v[k - 1].ev->name, name, len)))
+			return &w->slots[i];
+	}
+}
+
+/* The entries of env `e`, which start at w->v[at]: the last entry of a
+ * map that sets a name wins, and a nearer map (read earlier) wins over
+ * this one, so they are indexed last first and a name seen is hidden. */
+static void view_add_env(const ts_sh_scope *s, env_view *w, const ts_env *e,
+			 size_t at)
+{
+	for (size_t i = e->nvars; i-- > 0;) {
+		env_entry *x = &w->v[at + i];
+		x->ev = &e->vars[i];
+		x->len = strlen(x->ev->name);
+		x->hash = name_hash(s, x->ev->name, x->len);
+		size_t *slot = view_slot(w, x->ev->name, x->len, x->hash);
+		if (*slot)
+			x->hidden = true;
+		else
+			*slot = at + i + 1;
 	}
 }
 
@@ -2235,23 +2250,29 @@ static env_view *view_of(const ts_sh_scope *s)
 	if (w->built)
 		return w;
 	w->built = true;
-	const ts_env *top = s->expr->env;
-	size_t total = 0;
-	for (const ts_env *e = top; e; e = e->parent)
-		total += e->nvars;
-	w->v = ts_alloc_array(s->a, total ? total : 1, sizeof(*w->v));
-	for (const ts_env *e = top; e; e = e->parent)
-		for (size_t i = 0; i < e->nvars; i++) {
-			const ts_var *ev = &e->vars[i];
-			size_t len = strlen(ev->name);
-			if (env_shadowed(top, e, ev, len))
-				continue;
-			env_entry *x = &w->v[w->n++];
-			x->ev = ev;
-			x->len = len;
-		}
-	view_index(s->a, w);
+	for (const ts_env *e = s->expr->env; e; e = e->parent)
+		w->n += e->nvars;
+	w->v = ts_alloc_array(s->a, w->n ? w->n : 1, sizeof(*w->v));
+	w->nslots = 16;
+	while (w->nslots < 2 * w->n)
+		w->nslots *= 2;
+	w->slots = ts_alloc_array(s->a, w->nslots, sizeof(*w->slots));
+	size_t at = 0;
+	for (const ts_env *e = s->expr->env; e; e = e->parent) {
+		view_add_env(s, w, e, at);
+		at += e->nvars;
+	}
 	return w;
+}
+
+/* The env entry the script sees under `name` (ts_env_find's answer:
+ * names match exactly), or NULL. */
+static env_entry *view_find(const ts_sh_scope *s, const char *name,
+			    size_t len)
+{
+	env_view *w = view_of(s);
+	size_t k = *view_slot(w, name, len, name_hash(s, name, len));
+	return k ? &w->v[k - 1] : NULL;
 }
 
 /* Every command asks for the kinds of the whole environment, and a few
@@ -2276,21 +2297,6 @@ static const ts_sh_value *entry_value(const ts_sh_scope *s, env_entry *x)
 	return &x->value;
 }
 
-/* from_env() of `ev`, found under `name`: the entry's value when the name
- * is spelt as the entry's (always, as ts_env_find matches exactly). */
-static ts_sh_value env_var_value(const ts_sh_scope *s, const ts_var *ev,
-				 const char *name, size_t len)
-{
-	env_view *w = view_of(s);
-	size_t mask = w->nslots - 1;
-	for (size_t i = ptr_hash(ev) & mask; w->slots[i]; i = (i + 1) & mask) {
-		env_entry *x = &w->v[w->slots[i] - 1];
-		if (x->ev == ev && x->len == len && !memcmp(x->ev->name, name, len))
-			return *entry_value(s, x);
-	}
-	return from_env(s, name, len, &ev->value, env_kind(name, len, &ev->value));
-}
-
 typedef enum look_mode { LOOK_ANY, LOOK_ENV, LOOK_SHELL } look_mode;
 
 static ts_sh_value lookup(const ts_sh_scope *s, const char *name, size_t len,
@@ -2310,10 +2316,10 @@ static ts_sh_value lookup(const ts_sh_scope *s, const char *name, size_t len,
 		return v;
 	}
 	if (mode != LOOK_SHELL) {
-		const ts_var *ev = find_env(s, name, len);
-		if (ev) {
+		env_entry *x = s->expr ? view_find(s, name, len) : NULL;
+		if (x) {
 			*found = true;
-			ts_sh_value v = env_var_value(s, ev, name, len);
+			ts_sh_value v = *entry_value(s, x);
 			v.pull_request |= pr_name(name, len);
 			return v;
 		}
@@ -2336,12 +2342,12 @@ ts_sh_value ts_sh_lookup(const ts_sh_scope *s, const char *name, size_t len,
 	return lookup(s, name, len, env_only ? LOOK_ENV : LOOK_ANY, found);
 }
 
-/* Whether a nearer scope than `sc` (from `s` down) defines `name`. */
+/* Whether a nearer scope than `sc` (from `s` down) defines `v`'s name. */
 static bool shadowed(const ts_sh_scope *s, const ts_sh_scope *sc,
-		     const char *name, size_t len)
+		     const sh_var *v)
 {
 	for (const ts_sh_scope *x = s; x != sc; x = x->parent)
-		if (find_in(x, name, len))
+		if (find_in(x, v->name, v->len, v->hash))
 			return true;
 	return false;
 }
@@ -2351,8 +2357,8 @@ void ts_sh_env_each(const ts_sh_scope *s, ts_sh_env_fn fn, void *ud)
 	for (const ts_sh_scope *sc = s; sc; sc = sc->parent)
 		for (size_t i = sc->n; i-- > 0;) {
 			const sh_var *v = &sc->vars[i];
-			if (find_in(sc, v->name, v->len) != v ||
-			    shadowed(s, sc, v->name, v->len))
+			if (find_in(sc, v->name, v->len, v->hash) != v ||
+			    shadowed(s, sc, v))
 				continue;
 			if (v->exported && !v->unset &&
 			    !fn(ud, v->name, v->len, v->value.kind))
@@ -2363,7 +2369,7 @@ void ts_sh_env_each(const ts_sh_scope *s, ts_sh_env_fn fn, void *ud)
 	env_view *w = view_of(s);
 	for (size_t k = 0; k < w->n; k++) {
 		env_entry *x = &w->v[k];
-		if (find_local(s, x->ev->name, x->len))
+		if (x->hidden || find_local_h(s, x->ev->name, x->len, x->hash))
 			continue;       /* the script's own variable hides it */
 		if (!fn(ud, x->ev->name, x->len, entry_kind(x)))
 			return;
