@@ -171,10 +171,13 @@ static bool ends(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
+/* Lists are tested for every command: the first byte is compared before
+ * the call. (c | 0x20 is the same for the two cases of a letter, so it
+ * never rejects a case-insensitive match.) */
 static bool in_list(const char *s, const char *const *list)
 {
 	for (; *list; list++)
-		if (!strcmp(s, *list))
+		if (s[0] == (*list)[0] && !strcmp(s, *list))
 			return true;
 	return false;
 }
@@ -182,7 +185,7 @@ static bool in_list(const char *s, const char *const *list)
 static bool in_list_ci(const char *s, const char *const *list)
 {
 	for (; *list; list++)
-		if (!strcasecmp(s, *list))
+		if ((s[0] | 0x20) == ((*list)[0] | 0x20) && !strcasecmp(s, *list))
 			return true;
 	return false;
 }

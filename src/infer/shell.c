@@ -1992,6 +1992,8 @@ static bool pr_source(const char *s, size_t n, bool pull_request)
 /* Variable names scripts give a pull request's number. */
 static bool pr_name(const char *s, size_t n)
 {
+	if (!memchr(s, 'P', n) && !memchr(s, 'p', n))
+		return false;       /* every name below has one */
 	static const char *const names[] = {
 		"PR", "PR_NUM", "PULL_REQUEST", "PULL_NUMBER", "PR_ID", NULL
 	};
@@ -2477,6 +2479,10 @@ static ts_sh_value eval_part(const ts_sh_scope *s, const ts_sh_part *part)
 
 ts_sh_value ts_sh_eval(const ts_sh_scope *s, const ts_sh_word *w)
 {
+	/* most words are one part: its value is the word's (values are never
+	 * written to, so the text need not be copied) */
+	if (w->nparts == 1)
+		return eval_part(s, &w->parts[0]);
 	ts_sh_value v = ts_sh_text("");
 	ts_buf b;
 	ts_buf_init(&b, s->a);
