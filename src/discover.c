@@ -60,39 +60,58 @@ const char *ts_discover_root(ts_arena *a, const char *path)
 	}
 }
 
-/* The path relative to the root, so `git apply` takes the diff from there. */
-static const char *ts_display(ts_arena *a, const char *path, const char *root)
+/* Where folder `dir` is relative to the root ("" at the root), or NULL
+ * when it is not under it. realpath of the folder, not the file: a
+ * symlinked file keeps its name. */
+static const char *ts_rel_dir(ts_arena *a, const char *dir, const char *root)
 {
 	char abs[PATH_MAX];
+	if (!root || !realpath(dir[0] ? dir : "/", abs))
+		return NULL;
+	size_t n = strlen(root);
+	if (strncmp(abs, root, n) || (abs[n] != '/' && abs[n] != '\0'))
+		return NULL;
+	return ts_strdup(a, abs + n + (abs[n] == '/'));
+}
+
+/* The path relative to the root, so `git apply` takes the diff from
+ * there; `rel_dir` is its folder's (ts_rel_dir), or NULL. */
+static const char *ts_display(ts_arena *a, const char *path, const char *rel_dir)
+{
 	const char *p = path;
 	while (p[0] == '.' && p[1] == '/')
 		p += 2;
-	if (!root)
+	if (!rel_dir)
 		return ts_strdup(a, p);
-	/* realpath of the folder, not the file: a symlinked file keeps its name */
-	char *dir = ts_strdup(a, path);
-	char *slash = strrchr(dir, '/');
+	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
-	if (slash)
-		*slash = '\0';
-	if (!realpath(slash ? (dir[0] ? dir : "/") : ".", abs))
-		return ts_strdup(a, p);
-	size_t n = strlen(root);
-	if (strncmp(abs, root, n) || (abs[n] != '/' && abs[n] != '\0'))
-		return ts_strdup(a, p);
-	const char *rel = abs + n + (abs[n] == '/');
-	return rel[0] ? ts_sprintf(a, "%s/%s", rel, base) : ts_strdup(a, base);
+	return rel_dir[0] ? ts_sprintf(a, "%s/%s", rel_dir, base) : ts_strdup(a, base);
 }
 
-static void ts_add(ts_arena *a, ts_targets *out, const char *path,
-		   const char *root, const char *error)
+/* The folder part of `path`, as realpath takes it. */
+static const char *ts_dir_of(ts_arena *a, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return ".";
+	return slash == path ? "/" : ts_strndup(a, path, (size_t)(slash - path));
+}
+
+static void ts_add_at(ts_arena *a, ts_targets *out, const char *path,
+		      const char *root, const char *rel_dir, const char *error)
 {
 	out->v = ts_grow(a, out->v, &out->cap, out->n + 1, sizeof(*out->v));
 	ts_target *t = &out->v[out->n++];
 	t->path = path;
 	t->root = root;
-	t->display = ts_display(a, path, root);
+	t->display = ts_display(a, path, rel_dir);
 	t->error = error;
+}
+
+static void ts_add(ts_arena *a, ts_targets *out, const char *path,
+		   const char *root, const char *error)
+{
+	ts_add_at(a, out, path, root, ts_rel_dir(a, ts_dir_of(a, path), root), error);
 }
 
 static int ts_cmp_str(const void *x, const void *y)
@@ -121,8 +140,10 @@ static void ts_add_folder(ts_arena *a, const char *dir, const char *root,
 	closedir(d);
 	if (n)
 		qsort(names, n, sizeof(*names), ts_cmp_str);
+	/* one realpath for the folder, not one per file */
+	const char *rel_dir = n ? ts_rel_dir(a, dir, root) : NULL;
 	for (size_t i = 0; i < n; i++)
-		ts_add(a, out, ts_join(a, dir, names[i]), root, NULL);
+		ts_add_at(a, out, ts_join(a, dir, names[i]), root, rel_dir, NULL);
 }
 
 void ts_discover(ts_arena *a, const char *path, ts_targets *out)

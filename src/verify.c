@@ -2,6 +2,7 @@
 #include "verify.h"
 
 #include <libfyaml.h>
+#include <pthread.h>
 #include <string.h>
 
 enum { TS_VDEPTH = 256 };
@@ -25,6 +26,17 @@ typedef struct ts_vstream {
 	int depth;
 } ts_vstream;
 
+/* libfyaml's default diagnostics settings ask isatty(2), a system call,
+ * each time: made once, they serve every parser. */
+static struct fy_diag_cfg ts_vdiag_cfg;
+static pthread_once_t ts_vdiag_once = PTHREAD_ONCE_INIT;
+
+static void ts_vdiag_init(void)
+{
+	fy_diag_cfg_default(&ts_vdiag_cfg);
+	ts_vdiag_cfg.fp = NULL;
+}
+
 static int ts_vopen(ts_vstream *s, const char *text, size_t len)
 {
 	/* the frames are set as they are pushed */
@@ -33,9 +45,8 @@ static int ts_vopen(ts_vstream *s, const char *text, size_t len)
 	s->diag = NULL;
 	s->ev = NULL;
 	s->depth = 0;
-	struct fy_diag_cfg dc;
-	fy_diag_cfg_default(&dc);
-	dc.fp = NULL;
+	pthread_once(&ts_vdiag_once, ts_vdiag_init);
+	struct fy_diag_cfg dc = ts_vdiag_cfg;
 	s->diag = fy_diag_create(&dc);
 	if (!s->diag)
 		return -1;

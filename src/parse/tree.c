@@ -14,6 +14,7 @@
 #include "literal.h"
 
 #include <libfyaml.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -680,12 +681,22 @@ static int ts_diag_error(struct fy_diag *diag, ts_error *err)
 	return ts_fail(err, 0, 0, "invalid YAML");
 }
 
+/* libfyaml's default diagnostics settings ask isatty(2), a system call,
+ * each time: made once, they serve every parser. */
+static struct fy_diag_cfg ts_diag_cfg;
+static pthread_once_t ts_diag_once = PTHREAD_ONCE_INIT;
+
+static void ts_diag_init(void)
+{
+	fy_diag_cfg_default(&ts_diag_cfg);
+	ts_diag_cfg.fp = NULL;
+	ts_diag_cfg.colorize = false;
+}
+
 static struct fy_parser *ts_parser_new(struct fy_diag **diag)
 {
-	struct fy_diag_cfg dc;
-	fy_diag_cfg_default(&dc);
-	dc.fp = NULL;
-	dc.colorize = false;
+	pthread_once(&ts_diag_once, ts_diag_init);
+	struct fy_diag_cfg dc = ts_diag_cfg;
 	*diag = fy_diag_create(&dc);
 	if (!*diag)
 		return NULL;
