@@ -26,8 +26,9 @@ typedef struct redir_vec { ts_sh_redir *v; size_t n, cap; } redir_vec;
 typedef struct cmd_vec { ts_sh_cmd *v; size_t n, cap; } cmd_vec;
 
 #define VEC_PUSH(a, vec, item) do { \
-	(vec)->v = ts_grow((a), (vec)->v, &(vec)->cap, (vec)->n + 1, \
-			   sizeof(*(vec)->v)); \
+	if ((vec)->n == (vec)->cap) \
+		(vec)->v = ts_grow((a), (vec)->v, &(vec)->cap, (vec)->n + 1, \
+				   sizeof(*(vec)->v)); \
 	(vec)->v[(vec)->n++] = (item); \
 } while (0)
 
@@ -53,6 +54,7 @@ typedef struct sh_parser {
 	size_t len, pos;
 	size_t *lines;          /* offsets where lines start */
 	size_t nlines;
+	size_t line_hint;       /* the index line_at() found last */
 	int line_base;          /* line of s[0] in the script (backticks) */
 	heredoc *docs;
 	size_t ndocs, capdocs;
@@ -78,9 +80,15 @@ static void parser_init(sh_parser *p, ts_arena *a, ts_sh_lang lang,
 		p->lines[p->nlines++] = (size_t)(nl - s) + 1;
 }
 
-static int line_at(const sh_parser *p, size_t pos)
+/* The line of byte `pos`. Every word asks, mostly a little after the last
+ * one asked: the search starts from the line found last. */
+static int line_at(sh_parser *p, size_t pos)
 {
-	size_t lo = 0, hi = p->nlines;
+	size_t lo = p->line_hint, hi = p->nlines;
+	if (p->lines[lo] > pos)
+		lo = 0;
+	else if (lo + 1 < hi && p->lines[lo + 1] > pos)
+		hi = lo + 1;
 	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;
 		if (p->lines[mid] <= pos)
@@ -88,6 +96,7 @@ static int line_at(const sh_parser *p, size_t pos)
 		else
 			hi = mid;
 	}
+	p->line_hint = lo;
 	return p->line_base + (int)lo;
 }
 
@@ -118,14 +127,17 @@ static bool is_name_char(int c)
 
 /* Most words are a few parts, and most literal text is one run of the
  * script's bytes: a word is built on the stack, its literal kept as a
- * pointer into the script while it stays one run, and only the finished
- * word is copied to the arena. */
-enum { WB_PARTS = 4 };
+ * pointer into the script while it stays one run, and the finished word
+ * is copied to the arena in one allocation: its parts, then the text of
+ * each part that still points into the script. */
+enum { WB_PARTS = 4, WB_PENDING = 64 };
 
 typedef struct wbuild {
 	ts_arena *a;
 	part_vec parts;         /* starts in `local`; ts_grow moves it */
 	ts_sh_part local[WB_PARTS];
+	unsigned long long pending; /* bit i: parts[i].text is in the script,
+				       not yet copied (nor NUL-terminated) */
 	const char *run;        /* the literal, while it is one run of source */
 	size_t runlen;
 	ts_buf lit;             /* the literal, once it is not (never both) */
@@ -139,6 +151,7 @@ static void wb_init(wbuild *w, ts_arena *a)
 	w->parts.v = w->local;
 	w->parts.n = 0;
 	w->parts.cap = WB_PARTS;
+	w->pending = 0;
 	w->run = NULL;
 	w->runlen = 0;
 	ts_buf_init(&w->lit, a);
@@ -148,17 +161,24 @@ static void wb_init(wbuild *w, ts_arena *a)
 
 static void wb_flush(wbuild *w)
 {
-	const char *text = w->runlen ? w->run : w->lit.data;
-	size_t len = w->runlen ? w->runlen : w->lit.len;
-	if (!len)
-		return;
 	ts_sh_part part = {0};
 	part.kind = TS_SH_LIT;
-	part.len = len;
-	part.text = ts_strndup(w->a, text, len);
+	if (w->runlen) {
+		part.text = w->run;
+		part.len = w->runlen;
+		if (w->parts.n < WB_PENDING)
+			w->pending |= 1ull << w->parts.n;
+		else
+			part.text = ts_strndup(w->a, w->run, w->runlen);
+		w->runlen = 0;
+	} else if (w->lit.len) {
+		part.text = w->lit.data;    /* NUL-terminated; the part keeps it */
+		part.len = w->lit.len;
+		ts_buf_init(&w->lit, w->a);
+	} else {
+		return;
+	}
 	VEC_PUSH(w->a, &w->parts, part);
-	w->runlen = 0;
-	w->lit.len = 0;
 }
 
 /* Literal text that is not where the script has it (an escape undone). */
@@ -199,19 +219,29 @@ static void wb_part(wbuild *w, ts_sh_part part)
 static ts_sh_word wb_finish(wbuild *w, int line)
 {
 	wb_flush(w);
+	size_t n = w->parts.n, text = 0;
+	size_t head = w->parts.v == w->local ? n * sizeof(ts_sh_part) : 0;
+	for (size_t i = 0; i < n && i < WB_PENDING; i++)
+		if (w->pending >> i & 1)
+			text += w->parts.v[i].len + 1;
 	ts_sh_word word = {0};
 	word.parts = w->parts.v;
-	word.nparts = w->parts.n;
-	if (w->parts.v == w->local) {
-		ts_sh_part *parts = NULL;
-		if (w->parts.n) {
-			parts = ts_alloc_array(w->a, w->parts.n, sizeof(*parts));
-			memcpy(parts, w->local, w->parts.n * sizeof(*parts));
-		}
-		word.parts = parts;
-	}
+	word.nparts = n;
 	word.line = line;
 	word.plain = w->plain;
+	if (!head && !text)
+		return word;
+	char *mem = ts_alloc(w->a, head + text);
+	ts_sh_part *parts = head ? memcpy(mem, w->local, head) : w->parts.v;
+	char *t = mem + head;
+	for (size_t i = 0; i < n && i < WB_PENDING; i++) {
+		if (!(w->pending >> i & 1))
+			continue;
+		memcpy(t, parts[i].text, parts[i].len);    /* ts_alloc zeroed t[len] */
+		parts[i].text = t;
+		t += parts[i].len + 1;
+	}
+	word.parts = parts;
 	return word;
 }
 
@@ -2070,13 +2100,17 @@ static bool name_eq(const ts_sh_scope *s, const char *a, size_t alen,
 	return s->pwsh ? strncasecmp(a, b, alen) == 0 : memcmp(a, b, alen) == 0;
 }
 
+/* FNV-1a; for pwsh, of the name in lower case (name_eq ignores case). */
 static size_t name_hash(const ts_sh_scope *s, const char *name, size_t len)
 {
 	size_t h = 1469598103934665603u;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)name[i];
-		h = (h ^ (s->pwsh ? (unsigned char)tolower(c) : c)) * 1099511628211u;
+	if (s->pwsh) {
+		for (size_t i = 0; i < len; i++)
+			h = (h ^ (size_t)ascii_lower((unsigned char)name[i])) * 1099511628211u;
+		return h;
 	}
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 1099511628211u;
 	return h;
 }
 
