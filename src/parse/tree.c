@@ -25,8 +25,8 @@ enum { TS_MAX_EXPANDED = 1000000 };
 
 typedef struct ts_frame {
 	ts_node *node;
-	ts_node **keys, **vals;
-	size_t n, cap_k, cap_v;
+	size_t base;            /* where its items start in the builder's items */
+	size_t n;               /* pairs (MAP) or items (SEQ) so far */
 	ts_node *pending_key;   /* MAP: a key waiting for its value */
 } ts_frame;
 
@@ -41,6 +41,11 @@ typedef struct ts_builder {
 	size_t len;
 	ts_frame *stack;
 	size_t depth, max_depth;
+	/* The items of every open collection, innermost last (key, value,
+	 * key, value... for a mapping): a collection's arrays are made at its
+	 * end, at their final size, instead of growing one by one. */
+	ts_node **items;
+	size_t nitems, cap_items;
 	size_t last_end;        /* end of the last content token seen */
 	ts_anchor *anchors;     /* open-addressing table, later wins */
 	size_t nanchors, cap_anchors;
@@ -361,6 +366,7 @@ static int ts_push(ts_builder *b, ts_node *n, struct fy_token *start)
 	ts_frame *f = &b->stack[b->depth++];
 	memset(f, 0, sizeof(*f));
 	f->node = n;
+	f->base = b->nitems;
 	return 0;
 }
 
@@ -376,38 +382,73 @@ static int ts_cmp_keys(const void *x, const void *y)
 	return a->start < b->start ? -1 : a->start > b->start;
 }
 
-/* GitHub rejects a mapping with a repeated key; so do we, at the repeat. */
-static int ts_check_duplicates(ts_builder *b, ts_frame *f)
+static bool ts_same_key(const ts_node *x, const ts_node *y)
 {
-	if (f->n < 2)
+	return x->kind == TS_NODE_SCALAR && y->kind == TS_NODE_SCALAR && x->len == y->len &&
+	       !memcmp(x->text, y->text, x->len);
+}
+
+/* Most mappings are small: pairwise is cheaper than sorting. */
+static bool ts_any_duplicate(const ts_node *n)
+{
+	if (n->n > 16)
+		return true;    /* let the sort decide */
+	for (size_t j = 1; j < n->n; j++)
+		for (size_t i = 0; i < j; i++)
+			if (ts_same_key(n->keys[i], n->keys[j]))
+				return true;
+	return false;
+}
+
+/* GitHub rejects a mapping with a repeated key; so do we, at the repeat. */
+static int ts_check_duplicates(ts_builder *b, const ts_node *n)
+{
+	if (n->n < 2 || !ts_any_duplicate(n))
 		return 0;
-	ts_node **k = ts_alloc_array(b->a, f->n, sizeof(*k));
+	ts_node **k = ts_alloc_array(b->a, n->n, sizeof(*k));
 	size_t m = 0;
-	for (size_t i = 0; i < f->n; i++)
-		if (f->keys[i]->kind == TS_NODE_SCALAR)
-			k[m++] = f->keys[i];
+	for (size_t i = 0; i < n->n; i++)
+		if (n->keys[i]->kind == TS_NODE_SCALAR)
+			k[m++] = n->keys[i];
 	qsort(k, m, sizeof(*k), ts_cmp_keys);
 	for (size_t i = 1; i < m; i++)
-		if (k[i]->len == k[i - 1]->len &&
-		    !memcmp(k[i]->text, k[i - 1]->text, k[i]->len))
+		if (ts_same_key(k[i], k[i - 1]))
 			return ts_fail(b->err, k[i]->line, k[i]->col,
 				       "duplicate key '%.*s'", (int)(k[i]->len > 60 ? 60 : k[i]->len),
 				       k[i]->text);
 	return 0;
 }
 
+/* Moves a finished collection's items out of the builder's stack. */
+static void ts_take_items(ts_builder *b, const ts_frame *f, ts_node *n)
+{
+	ts_node **it = b->items + f->base;
+	n->n = f->n;
+	b->nitems = f->base;
+	if (!f->n)
+		return;         /* empty: no arrays, as before any item */
+	n->vals = ts_alloc_array(b->a, f->n, sizeof(*n->vals));
+	if (n->kind == TS_NODE_SEQ) {
+		memcpy(n->vals, it, f->n * sizeof(*it));
+	} else {
+		n->keys = ts_alloc_array(b->a, f->n, sizeof(*n->keys));
+		for (size_t i = 0; i < f->n; i++) {
+			n->keys[i] = it[2 * i];
+			n->vals[i] = it[2 * i + 1];
+		}
+	}
+}
+
 static int ts_pop(ts_builder *b, struct fy_token *end)
 {
 	ts_frame *f = &b->stack[--b->depth];
 	ts_node *n = f->node;
-	n->n = f->n;
-	n->keys = f->keys;
-	n->vals = f->vals;
-	if (n->kind == TS_NODE_MAP && ts_check_duplicates(b, f) < 0)
+	ts_take_items(b, f, n);
+	if (n->kind == TS_NODE_MAP && ts_check_duplicates(b, n) < 0)
 		return -1;
 	n->weight = 1;
-	for (size_t i = 0; i < f->n; i++) {
-		n->weight += f->vals[i]->weight + (f->keys ? f->keys[i]->weight : 0);
+	for (size_t i = 0; i < n->n; i++) {
+		n->weight += n->vals[i]->weight + (n->keys ? n->keys[i]->weight : 0);
 		if (n->weight > TS_MAX_EXPANDED)
 			return ts_fail(b->err, n->line, n->col,
 				       "aliases here would expand to more than %d nodes "
@@ -418,20 +459,19 @@ static int ts_pop(ts_builder *b, struct fy_token *end)
 		n->close = m ? m->input_pos : b->last_end;
 		n->end = n->close + 1;
 		b->last_end = n->end;
-	} else if (f->n) {
-		const ts_node *last = f->vals[f->n - 1];
+	} else if (n->n) {
+		const ts_node *last = n->vals[n->n - 1];
 		n->end = last->end;
 		n->block_scalar_end = last->block_scalar_end;
 		n->open_end = last->open_end || (last->kind == TS_NODE_SCALAR && last->null);
-		if (n->kind == TS_NODE_MAP && f->keys[f->n - 1]->end > n->end)
-			n->end = f->keys[f->n - 1]->end;
+		if (n->kind == TS_NODE_MAP && n->keys[n->n - 1]->end > n->end)
+			n->end = n->keys[n->n - 1]->end;
 	}
 	if (n->anchor)
 		ts_anchor_put(b, n->anchor, n);
 	return 0;
 }
 
-/* Leading spaces of the line holding `off` (after a BOM on the first). */
 /* Where the line holding `off` starts, past a BOM on the first line. */
 static size_t ts_line_begin(const ts_builder *b, size_t off)
 {
@@ -493,15 +533,20 @@ static int ts_attach(ts_builder *b, ts_node *n)
 			f->node->merge = true;
 		return 0;
 	}
-	f->vals = ts_grow(b->a, f->vals, &f->cap_v, f->n + 1, sizeof(*f->vals));
+	if (b->nitems + 2 > b->cap_items) {
+		b->cap_items = b->cap_items ? b->cap_items * 2 : 256;
+		b->items = realloc(b->items, b->cap_items * sizeof(*b->items));
+		if (!b->items)
+			abort();
+	}
 	if (f->node->kind == TS_NODE_MAP) {
 		if (!f->node->flow && ts_check_indent(b, f->pending_key, n) < 0)
 			return -1;
-		f->keys = ts_grow(b->a, f->keys, &f->cap_k, f->n + 1, sizeof(*f->keys));
-		f->keys[f->n] = f->pending_key;
+		b->items[b->nitems++] = f->pending_key;
 		f->pending_key = NULL;
 	}
-	f->vals[f->n++] = n;
+	b->items[b->nitems++] = n;
+	f->n++;
 	return 0;
 }
 
@@ -713,8 +758,13 @@ int ts_parse(ts_arena *a, const char *text, size_t len,
 {
 	ts_builder b = {.a = a, .text = text, .len = len, .err = err};
 	b.events = opts ? opts->events : NULL;
-	if (b.events)
+	if (b.events) {
+		/* about one event per 17 bytes in the corpus: room for most
+		 * files at once rather than doubling up to it */
 		memset(b.events, 0, sizeof(*b.events));
+		b.events->cap = len / 12 + 16;
+		b.events->v = ts_alloc_array(a, b.events->cap, sizeof(*b.events->v));
+	}
 	b.max_depth = opts && opts->max_depth ? opts->max_depth : 64;
 	b.stack = ts_alloc_array(a, b.max_depth, sizeof(*b.stack));
 	struct fy_diag *diag = NULL;
@@ -738,6 +788,7 @@ int ts_parse(ts_arena *a, const char *text, size_t len,
 		rc = ts_fail(err, 0, 0, "empty document: no workflow in it");
 	fy_parser_destroy(fyp);
 	fy_diag_destroy(diag);
+	free(b.items);
 	*root = rc == 0 ? b.root : NULL;
 	return rc;
 }
