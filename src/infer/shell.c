@@ -594,25 +594,33 @@ static bool scan_ends(const sh_parser *p, const wbuild *w, scan_mode mode)
 	}
 }
 
-/* Whether byte c ends a run of literal text in `mode`: it ends the mode,
- * or starts quoting or an expansion. */
+/* The modes in which byte c ends a run of literal text (bit 1 << mode):
+ * it ends the mode, or starts quoting or an expansion. Every byte of a
+ * script is looked up here, so it is a table. */
+#define IN(m) (1u << (m))
+#define RUN_ENDS(c) ((c) == '$' ? 0x1fu : \
+	(c) == '\\' || (c) == '`' ? 0x1fu & ~IN(M_RAW) : \
+	(c) == '\'' ? IN(M_WORD) | IN(M_BRACE) : \
+	(c) == '"' ? IN(M_WORD) | IN(M_BRACE) | IN(M_DQ) : \
+	(c) == '}' ? IN(M_BRACE) : \
+	(c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r' || (c) == ';' || \
+	(c) == '&' || (c) == '|' || (c) == '<' || (c) == '>' || (c) == '(' || \
+	(c) == ')' ? IN(M_WORD) : 0u)
+#define RE4(c) RUN_ENDS(c), RUN_ENDS((c) + 1), RUN_ENDS((c) + 2), RUN_ENDS((c) + 3)
+#define RE16(c) RE4(c), RE4((c) + 4), RE4((c) + 8), RE4((c) + 12)
+#define RE64(c) RE16(c), RE16((c) + 16), RE16((c) + 32), RE16((c) + 48)
+static const unsigned char run_ends[256] = {
+	RE64(0), RE64(64), RE64(128), RE64(192)
+};
+#undef RE64
+#undef RE16
+#undef RE4
+#undef RUN_ENDS
+#undef IN
+
 static bool ends_run(scan_mode mode, int c)
 {
-	switch (c) {
-	case '$':
-		return true;
-	case '\\':
-	case '`':
-		return mode != M_RAW;
-	case '\'':
-		return mode == M_WORD || mode == M_BRACE;
-	case '"':
-		return mode == M_WORD || mode == M_BRACE || mode == M_DQ;
-	case '}':
-		return mode == M_BRACE;
-	default:
-		return mode == M_WORD && is_meta(c);
-	}
+	return run_ends[c] >> mode & 1;
 }
 
 /* From p->pos, a byte that takes no part in quoting or expansion, and all
