@@ -8,7 +8,8 @@
  * An allocation failure aborts the process with a message: a codemod has no
  * sensible way to go on without memory, and callers stay free of checks.
  *
- * Not thread-safe; each worker owns its arenas.
+ * An arena is used by one thread at a time; the pool of freed blocks
+ * behind all of them (ts_arena_free) is shared, under a lock.
  */
 #ifndef TS_ARENA_H
 #define TS_ARENA_H
@@ -38,7 +39,12 @@ char *ts_vsprintf(ts_arena *a, const char *fmt, va_list ap);
  * elements (at least doubling), or `old` when it already has the room. */
 void *ts_grow(ts_arena *a, void *old, size_t *cap, size_t want, size_t size);
 
+/* Frees everything the arena holds. Its blocks are kept (up to 8 MiB in
+ * all, for every thread) for the arenas that follow, so that a batch does
+ * not ask the kernel for fresh pages file after file. */
 void ts_arena_free(ts_arena *a);
+/* Gives the kept blocks back to malloc; for the end of the program. */
+void ts_arena_pool_free(void);
 
 /* A growable byte string in an arena. */
 typedef struct ts_buf {

@@ -174,5 +174,6 @@ int main(int argc, char **argv)
 		rc = ts_run_paths(&cli, map);
 	ts_map_free(map);
 	ts_cli_free(&cli);
+	ts_arena_pool_free();
 	return rc;
 }

@@ -759,10 +759,10 @@ int ts_parse(ts_arena *a, const char *text, size_t len,
 	ts_builder b = {.a = a, .text = text, .len = len, .err = err};
 	b.events = opts ? opts->events : NULL;
 	if (b.events) {
-		/* about one event per 17 bytes in the corpus: room for most
-		 * files at once rather than doubling up to it */
+		/* about one event per 17 bytes in the corpus: most files need
+		 * one doubling at most */
 		memset(b.events, 0, sizeof(*b.events));
-		b.events->cap = len / 12 + 16;
+		b.events->cap = len / 20 + 16;
 		b.events->v = ts_alloc_array(a, b.events->cap, sizeof(*b.events->v));
 	}
 	b.max_depth = opts && opts->max_depth ? opts->max_depth : 64;
