@@ -13,7 +13,7 @@
 
 struct ts_arena_block {
 	ts_arena_block *next;
-	size_t size, used;
+	size_t size;
 	_Alignas(16) unsigned char data[];
 };
 
@@ -92,29 +92,23 @@ static ts_arena_block *ts_new_block(size_t bsize)
 			ts_oom();
 		b->size = bsize;
 	}
-	b->used = 0;
 	return b;
 }
 
-void *ts_alloc(ts_arena *a, size_t size)
+void *ts_alloc_block(ts_arena *a, size_t size)
 {
 	size_t need = (size + TS_ALIGN - 1) & ~(size_t)(TS_ALIGN - 1);
 	if (need < size)
 		ts_oom();
-	ts_arena_block *b = a->head;
-	if (!b || b->size - b->used < need) {
-		size_t bsize = b ? b->size * 2 : TS_ARENA_FIRST;
-		while (bsize < need)
-			bsize *= 2;
-		b = ts_new_block(bsize);
-		b->next = a->head;
-		a->head = b;
-	}
-	void *p = b->data + b->used;
-	b->used += need;
-	a->used += need;
-	memset(p, 0, size);
-	return p;
+	size_t bsize = a->head ? a->head->size * 2 : TS_ARENA_FIRST;
+	while (bsize < need)
+		bsize *= 2;
+	ts_arena_block *b = ts_new_block(bsize);
+	b->next = a->head;
+	a->head = b;
+	a->cur = (char *)b->data;
+	a->left = b->size;
+	return ts_alloc(a, size);
 }
 
 void ts_arena_free(ts_arena *a)
@@ -127,4 +121,6 @@ void ts_arena_free(ts_arena *a)
 	}
 	a->head = NULL;
 	a->used = 0;
+	a->cur = NULL;
+	a->left = 0;
 }

@@ -16,18 +16,24 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct ts_arena_block ts_arena_block;
 
 typedef struct ts_arena {
 	ts_arena_block *head;   /* newest block first */
 	size_t used;            /* bytes handed out, for the benchmark's memory report */
+	char *cur;              /* the free part of the newest block */
+	size_t left;
 } ts_arena;
 
 /* An empty arena; allocates nothing until first used. */
-#define TS_ARENA_INIT {0, 0}
+#define TS_ARENA_INIT {0, 0, 0, 0}
 
-void *ts_alloc(ts_arena *a, size_t size);            /* zeroed, aligned to 16 */
+/* Zeroed, aligned to 16. */
+static inline void *ts_alloc(ts_arena *a, size_t size);
+/* ts_alloc when the newest block has no room: takes a new one. */
+void *ts_alloc_block(ts_arena *a, size_t size);
 void *ts_alloc_array(ts_arena *a, size_t n, size_t size); /* checks n*size overflow */
 char *ts_strndup(ts_arena *a, const char *s, size_t len); /* always NUL-terminated */
 char *ts_strdup(ts_arena *a, const char *s);
@@ -60,5 +66,19 @@ void ts_buf_addf(ts_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* NUL-terminates and returns data (never NULL). */
 char *ts_buf_cstr(ts_buf *b);
+
+/* Inline, because a workflow's tree and model are many small objects: the
+ * call and the library memset cost more than the allocation itself. */
+static inline void *ts_alloc(ts_arena *a, size_t size)
+{
+	size_t need = (size + 15) & ~(size_t)15;
+	if (need < size || need > a->left)
+		return ts_alloc_block(a, size);
+	void *p = a->cur;
+	a->cur += need;
+	a->left -= need;
+	a->used += need;
+	return memset(p, 0, size);
+}
 
 #endif
