@@ -427,9 +427,7 @@ static ts_sh_word scan_brace_word(sh_parser *p)
 	p->depth++;
 	scan_parts(p, &w, M_BRACE);
 	p->depth--;
-	ts_sh_word *word = ts_alloc(p->a, sizeof(*word));
-	*word = wb_finish(&w, line);
-	return *word;
+	return wb_finish(&w, line);
 }
 
 /* The name in ${...}: an identifier, digits, or one special character. */
@@ -694,6 +692,7 @@ static bool word_is_n(const ts_sh_word *w, const char *lit, size_t n)
 	       w->parts[0].len == n && memcmp(w->parts[0].text, lit, n) == 0;
 }
 
+/* `lit` must be a string literal: its length is sizeof - 1. */
 #define word_is(w, lit) word_is_n((w), (lit), sizeof(lit) - 1)
 
 /* ------------------------------------------------------------------ */
