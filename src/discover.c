@@ -105,6 +105,7 @@ static void ts_add_at(ts_arena *a, ts_targets *out, const char *path,
 	t->path = path;
 	t->root = root;
 	t->display = ts_display(a, path, rel_dir);
+	t->rel = rel_dir ? t->display : NULL;
 	t->error = error;
 }
 

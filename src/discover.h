@@ -20,6 +20,9 @@ typedef struct ts_target {
 	const char *root;       /* repository root (has .git), or NULL */
 	const char *display;    /* for diffs: relative to root, else as given */
 	const char *error;      /* non-NULL: this PATH could not be used */
+	const char *rel;        /* the path from the root, as a workflow's
+				   `uses: ./...` names it; NULL when the file is
+				   not found under its root */
 } ts_target;
 
 typedef struct ts_targets {

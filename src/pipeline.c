@@ -17,8 +17,13 @@ struct ts_repo_cache {
 	atomic_int refs;
 };
 
+/* One file of the repository, parsed once for every use: as a local
+ * action or a called workflow, and as a workflow file of its own. */
 typedef struct ts_cached_file {
-	const ts_node *root;
+	ts_source src;
+	const ts_node *root;    /* NULL: err says why */
+	ts_yevents events;      /* workflow files only (events.v set): what
+				   verify needs when the file is processed */
 	ts_error err;
 } ts_cached_file;
 
@@ -82,20 +87,26 @@ static bool ts_rel_ok(const char *rel)
 	return true;
 }
 
-static const ts_node *ts_parse_local(const ts_config *cfg, ts_arena *a,
-				     const char *root, const char *rel, ts_error *err)
+/* Called workflows are the workflow files of the same repository; their
+ * events are kept so that processing the file later need not parse it
+ * again. */
+static bool ts_is_workflow_rel(const char *rel)
+{
+	return !strncmp(rel, ".github/workflows/", 18);
+}
+
+static void ts_parse_local(const ts_config *cfg, ts_arena *a, const char *root,
+			   const char *rel, ts_cached_file *f)
 {
 	ts_load_opts lo = {cfg->max_size, root};
-	ts_parse_opts po = {.max_depth = cfg->max_depth};
-	ts_source src;
-	const ts_node *node;
+	ts_parse_opts po = {.max_depth = cfg->max_depth,
+			    .events = ts_is_workflow_rel(rel) ? &f->events : NULL};
 	const char *path = ts_sprintf(a, "%s/%s", root, rel);
-	if (ts_load(a, path, &lo, &src, err) < 0 ||
-	    ts_parse(a, src.text, src.len, &po, &node, err) < 0) {
-		ts_error_prefix(err, "%s: ", rel);
-		return NULL;
+	if (ts_load(a, path, &lo, &f->src, &f->err) < 0 ||
+	    ts_parse(a, f->src.text, f->src.len, &po, &f->root, &f->err) < 0) {
+		ts_error_prefix(&f->err, "%s: ", rel);
+		f->root = NULL;
 	}
-	return node;
 }
 
 static const ts_node *ts_read_local(void *ud, const char *rel, ts_error *err)
@@ -109,13 +120,13 @@ static const ts_node *ts_read_local(void *ud, const char *rel, ts_error *err)
 		ts_fail(err, 0, 0, "%s: outside the repository", rel);
 		return NULL;
 	}
-	if (!rd->cache)
-		return ts_parse_local(rd->cfg, rd->arena, rd->root, rel, err);
-	ts_cached_file *f = ts_memo_get(rd->cache->files, rel);
+	ts_arena *a = rd->cache ? &rd->cache->arena : rd->arena;
+	ts_cached_file *f = rd->cache ? ts_memo_get(rd->cache->files, rel) : NULL;
 	if (!f) {
-		f = ts_alloc(&rd->cache->arena, sizeof(*f));
-		f->root = ts_parse_local(rd->cfg, &rd->cache->arena, rd->root, rel, &f->err);
-		ts_memo_put(rd->cache->files, rel, f);
+		f = ts_alloc(a, sizeof(*f));
+		ts_parse_local(rd->cfg, a, rd->root, rel, f);
+		if (rd->cache)
+			ts_memo_put(rd->cache->files, rel, f);
 	}
 	if (!f->root)
 		*err = f->err;
@@ -129,16 +140,64 @@ static void ts_result_error(ts_file_result *r, const ts_error *err, bool interna
 	r->internal = internal;
 }
 
-/* parse -> infer -> plan, shared by ts_process and ts_plan_count. The
- * input's events are recorded in `events` for verify. */
+/* The input of one file: its bytes, its tree and its recorded events. */
+typedef struct ts_input {
+	const ts_source *src;
+	const ts_node *root;
+	const ts_yevents *events;
+} ts_input;
+
+static int ts_parse_into(const ts_config *cfg, ts_arena *a, ts_cached_file *f,
+			 ts_error *err)
+{
+	ts_parse_opts po = {.max_depth = cfg->max_depth, .events = &f->events};
+	return ts_parse(a, f->src.text, f->src.len, &po, &f->root, err);
+}
+
+/* A workflow that others may call goes into the repository cache, where
+ * its callers will find it parsed; so does the parse a caller made. */
+static bool ts_callable(const ts_target *t, const ts_source *src, const ts_repo_cache *c)
+{
+	return c && t->rel && ts_is_workflow_rel(t->rel) &&
+	       memmem(src->text, src->len, "workflow_call", 13);
+}
+
+/* load -> parse, or the cache's copy when a caller has read the file. */
+static int ts_read_input(const ts_config *cfg, ts_arena *a, const ts_target *t,
+			 ts_repo_cache *cache, ts_input *in, ts_error *err)
+{
+	ts_cached_file *f = cache && t->rel ? ts_memo_get(cache->files, t->rel) : NULL;
+	if (!f || !f->root || !f->events.v) {
+		ts_cached_file *mine = ts_alloc(a, sizeof(*mine));
+		ts_load_opts lo = {cfg->max_size, t->root};
+		if (ts_load(a, t->path, &lo, &mine->src, err) < 0)
+			return -1;
+		ts_arena *pa = a;
+		if (!f && ts_callable(t, &mine->src, cache)) {
+			/* everything the cache keeps lives in its arena */
+			pa = &cache->arena;
+			ts_cached_file *kept = ts_alloc(pa, sizeof(*kept));
+			kept->src = mine->src;
+			kept->src.text = ts_strndup(pa, mine->src.text, mine->src.len);
+			mine = kept;
+		}
+		if (ts_parse_into(cfg, pa, mine, err) < 0)
+			return -1;
+		if (pa != a)
+			ts_memo_put(cache->files, t->rel, mine);
+		f = mine;
+	}
+	in->src = &f->src;
+	in->root = f->root;
+	in->events = &f->events;
+	return 0;
+}
+
+/* infer -> plan, shared by ts_process and ts_plan_count. */
 static int ts_analyse(const ts_config *cfg, ts_arena *a, const ts_target *t,
-		      ts_repo_cache *cache, ts_file_result *r, ts_yevents *events,
+		      ts_repo_cache *cache, const ts_node *root, ts_file_result *r,
 		      ts_error *err)
 {
-	ts_parse_opts po = {.max_depth = cfg->max_depth, .events = events};
-	const ts_node *root;
-	if (ts_parse(a, r->src->text, r->src->len, &po, &root, err) < 0)
-		return -1;
 	ts_workflow *wf = ts_alloc(a, sizeof(*wf));
 	if (ts_workflow_read(a, root, wf, err) < 0) {
 		r->status = TS_FILE_NOT_WORKFLOW;
@@ -209,20 +268,18 @@ void ts_process(const ts_config *cfg, ts_worker *w, const ts_target *t,
 		ts_result_error(r, &err, false);
 		return;
 	}
-	ts_source *src = ts_alloc(a, sizeof(*src));
-	ts_load_opts lo = {cfg->max_size, t->root};
-	if (ts_load(a, t->path, &lo, src, &err) < 0) {
-		ts_result_error(r, &err, false);
-		return;
-	}
-	r->src = src;
 	ts_repo_cache *cache = ts_cache_enter(w, t->root);
 	if (used)
 		*used = cache;
 	else
 		ts_cache_release(cache);
-	ts_yevents *events = ts_alloc(a, sizeof(*events));
-	int rc = ts_analyse(cfg, a, t, cache, r, events, &err);
+	ts_input in;
+	if (ts_read_input(cfg, a, t, cache, &in, &err) < 0) {
+		ts_result_error(r, &err, false);
+		return;
+	}
+	r->src = in.src;
+	int rc = ts_analyse(cfg, a, t, cache, in.root, r, &err);
 	if (rc < 0)
 		ts_result_error(r, &err, false);
 	if (rc != 0)
@@ -231,22 +288,24 @@ void ts_process(const ts_config *cfg, ts_worker *w, const ts_target *t,
 		r->status = TS_FILE_UNCHANGED;
 		return;
 	}
-	ts_change(cfg, a, events, r);
+	ts_change(cfg, a, in.events, r);
 }
 
 int ts_plan_count(const ts_config *cfg, const char *path, const char *text,
 		  size_t len, ts_error *err)
 {
 	ts_arena a = TS_ARENA_INIT;
-	ts_source src;
+	ts_cached_file f;
+	memset(&f, 0, sizeof(f));
 	ts_load_opts lo = {cfg->max_size, NULL};
-	ts_target t = {path, NULL, path, NULL};
+	ts_target t = {.path = path, .display = path};
 	ts_file_result r;
 	memset(&r, 0, sizeof(r));
-	r.src = &src;
+	r.src = &f.src;
 	int n = -1;
-	if (ts_load_bytes(path, text, len, &lo, &src, err) == 0) {
-		int rc = ts_analyse(cfg, &a, &t, NULL, &r, NULL, err);
+	if (ts_load_bytes(path, text, len, &lo, &f.src, err) == 0 &&
+	    ts_parse_into(cfg, &a, &f, err) == 0) {
+		int rc = ts_analyse(cfg, &a, &t, NULL, f.root, &r, err);
 		n = rc < 0 ? -1 : rc > 0 ? 0 : (int)r.plan->nins;
 	}
 	ts_arena_free(&a);

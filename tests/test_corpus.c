@@ -102,7 +102,7 @@ static void check_file(const ts_config *cfg, const char *root, const char *rel,
 {
 	char path[1200];
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	ts_target tg = {path, root, rel, NULL};
+	ts_target tg = {.path = path, .root = root, .display = rel, .rel = rel};
 	ts_arena *a = &file_arena;
 	ts_file_result r;
 	ts_process(cfg, NULL, &tg, a, &r, NULL);

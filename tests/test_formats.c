@@ -123,7 +123,7 @@ static void targets(ts_arena *a, ts_targets *t)
 {
 	for (size_t i = 0; i < sizeof(singles) / sizeof(singles[0]); i++) {
 		t->v = ts_grow(a, t->v, &t->cap, t->n + 1, sizeof(*t->v));
-		ts_target x = {singles[i], NULL, singles[i], NULL};
+		ts_target x = {.path = singles[i], .display = singles[i]};
 		t->v[t->n++] = x;
 	}
 	for (size_t i = 0; i < sizeof(discovered) / sizeof(discovered[0]); i++)
