@@ -422,11 +422,11 @@ static int ts_check_duplicates(ts_builder *b, const ts_node *n)
 /* Moves a finished collection's items out of the builder's stack. */
 static void ts_take_items(ts_builder *b, const ts_frame *f, ts_node *n)
 {
-	ts_node **it = b->items + f->base;
 	n->n = f->n;
 	b->nitems = f->base;
 	if (!f->n)
-		return;         /* empty: no arrays, as before any item */
+		return;         /* empty: no arrays (and maybe no items yet at all) */
+	ts_node **it = b->items + f->base;
 	n->vals = ts_alloc_array(b->a, f->n, sizeof(*n->vals));
 	if (n->kind == TS_NODE_SEQ) {
 		memcpy(n->vals, it, f->n * sizeof(*it));
