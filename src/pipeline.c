@@ -5,17 +5,30 @@
 #include "splice.h"
 #include "verify.h"
 
-#include <stdatomic.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A repository's cache is shared by every worker in that repository, so
+ * that two threads taking turns at its files do not each parse and infer
+ * the same called workflows. `mu` (recursive: a called workflow's
+ * inference reads more files) guards the memos and the arena; what they
+ * hold never changes once made, so it is read without the lock. */
 struct ts_repo_cache {
 	char *root;
 	ts_arena arena;
 	ts_memo *files;         /* rel -> ts_cached_file */
 	ts_memo *callees;       /* rel -> what infer knows of a called workflow */
-	atomic_int refs;
+	pthread_mutex_t mu;
+	int refs;               /* under ts_caches.mu */
+	ts_repo_cache *next;    /* in ts_caches */
 };
+
+/* The caches in use (held by a worker or by a result not yet emitted). */
+static struct {
+	pthread_mutex_t mu;
+	ts_repo_cache *head;
+} ts_caches = {PTHREAD_MUTEX_INITIALIZER, NULL};
 
 /* One file of the repository, parsed once for every use: as a local
  * action or a called workflow, and as a workflow file of its own. */
@@ -27,13 +40,29 @@ typedef struct ts_cached_file {
 	ts_error err;
 } ts_cached_file;
 
-void ts_cache_release(ts_repo_cache *c)
+static void ts_cache_free(ts_repo_cache *c)
 {
-	if (!c || atomic_fetch_sub(&c->refs, 1) != 1)
-		return;
+	pthread_mutex_destroy(&c->mu);
 	ts_arena_free(&c->arena);
 	free(c->root);
 	free(c);
+}
+
+void ts_cache_release(ts_repo_cache *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&ts_caches.mu);
+	bool last = --c->refs == 0;
+	if (last) {
+		ts_repo_cache **p = &ts_caches.head;
+		while (*p != c)
+			p = &(*p)->next;
+		*p = c->next;
+	}
+	pthread_mutex_unlock(&ts_caches.mu);
+	if (last)
+		ts_cache_free(c);
 }
 
 void ts_worker_done(ts_worker *w)
@@ -44,28 +73,49 @@ void ts_worker_done(ts_worker *w)
 	}
 }
 
-/* The worker's cache for `root`, made anew when the worker moves on to
- * another repository; one more hold is taken for the caller. */
+static ts_repo_cache *ts_cache_new(const char *root)
+{
+	ts_repo_cache *c = calloc(1, sizeof(*c));
+	if (!c || !(c->root = strdup(root)))
+		abort();
+	c->files = ts_memo_new(&c->arena);
+	c->callees = ts_memo_new(&c->arena);
+	pthread_mutexattr_t ma;
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&c->mu, &ma);
+	pthread_mutexattr_destroy(&ma);
+	return c;
+}
+
+/* The cache for `root`: the worker's own when it stays in its repository,
+ * else the one another worker holds there, else a new one. The worker
+ * keeps one hold, and one more is taken for the caller. */
 static ts_repo_cache *ts_cache_enter(ts_worker *w, const char *root)
 {
 	if (!w || !root)
 		return NULL;
-	if (!w->cache || strcmp(w->cache->root, root)) {
+	if (w->cache && strcmp(w->cache->root, root))
 		ts_worker_done(w);
-		ts_repo_cache *c = calloc(1, sizeof(*c));
-		if (!c)
-			abort();
-		c->root = strdup(root);
-		if (!c->root)
-			abort();
-		c->files = ts_memo_new(&c->arena);
-		c->callees = ts_memo_new(&c->arena);
-		atomic_init(&c->refs, 1);
+	pthread_mutex_lock(&ts_caches.mu);
+	if (!w->cache) {
+		ts_repo_cache *c = ts_caches.head;
+		while (c && strcmp(c->root, root))
+			c = c->next;
+		if (!c) {
+			c = ts_cache_new(root);
+			c->next = ts_caches.head;
+			ts_caches.head = c;
+		}
+		c->refs++;
 		w->cache = c;
 	}
-	atomic_fetch_add(&w->cache->refs, 1);
+	w->cache->refs++;
+	pthread_mutex_unlock(&ts_caches.mu);
 	return w->cache;
 }
+
+static void ts_cache_guard(void *ud, bool hold);
 
 /* Reads a file of the same repository for infer (local actions, called
  * workflows): never outside the root, and with the same checks as any
@@ -121,6 +171,7 @@ static const ts_node *ts_read_local(void *ud, const char *rel, ts_error *err)
 		return NULL;
 	}
 	ts_arena *a = rd->cache ? &rd->cache->arena : rd->arena;
+	ts_cache_guard(rd, true);
 	ts_cached_file *f = rd->cache ? ts_memo_get(rd->cache->files, rel) : NULL;
 	if (!f) {
 		f = ts_alloc(a, sizeof(*f));
@@ -128,9 +179,22 @@ static const ts_node *ts_read_local(void *ud, const char *rel, ts_error *err)
 		if (rd->cache)
 			ts_memo_put(rd->cache->files, rel, f);
 	}
+	ts_cache_guard(rd, false);
 	if (!f->root)
 		*err = f->err;
 	return f->root;
+}
+
+/* infer's hold on the cache while it works on called workflows. */
+static void ts_cache_guard(void *ud, bool hold)
+{
+	ts_reader *rd = ud;
+	if (!rd->cache)
+		return;
+	if (hold)
+		pthread_mutex_lock(&rd->cache->mu);
+	else
+		pthread_mutex_unlock(&rd->cache->mu);
 }
 
 static void ts_result_error(ts_file_result *r, const ts_error *err, bool internal)
@@ -162,30 +226,62 @@ static bool ts_callable(const ts_target *t, const ts_source *src, const ts_repo_
 	       memmem(src->text, src->len, "workflow_call", 13);
 }
 
-/* load -> parse, or the cache's copy when a caller has read the file. */
+static ts_cached_file *ts_cache_find(ts_repo_cache *c, const char *rel)
+{
+	if (!c || !rel)
+		return NULL;
+	pthread_mutex_lock(&c->mu);
+	ts_cached_file *f = ts_memo_get(c->files, rel);
+	pthread_mutex_unlock(&c->mu);
+	return f;
+}
+
+/* Parses a callable workflow into the cache, unless another worker has
+ * meanwhile; NULL with err when it does not parse. */
+static ts_cached_file *ts_cache_add(const ts_config *cfg, ts_repo_cache *c,
+				    const ts_target *t, const ts_source *src, ts_error *err)
+{
+	pthread_mutex_lock(&c->mu);
+	ts_cached_file *f = ts_memo_get(c->files, t->rel);
+	if (!f) {
+		f = ts_alloc(&c->arena, sizeof(*f));
+		f->src = *src;
+		f->src.text = ts_strndup(&c->arena, src->text, src->len);
+		if (ts_parse_into(cfg, &c->arena, f, err) == 0)
+			ts_memo_put(c->files, t->rel, f);
+		else
+			f = NULL;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return f;
+}
+
+static bool ts_usable(const ts_cached_file *f)
+{
+	return f && f->root && f->events.v;
+}
+
+/* load -> parse, or the cache's copy when a caller has read the file. A
+ * file the cache holds only as an error is read again here, so that its
+ * error is reported as the file's own. */
 static int ts_read_input(const ts_config *cfg, ts_arena *a, const ts_target *t,
 			 ts_repo_cache *cache, ts_input *in, ts_error *err)
 {
-	ts_cached_file *f = cache && t->rel ? ts_memo_get(cache->files, t->rel) : NULL;
-	if (!f || !f->root || !f->events.v) {
-		ts_cached_file *mine = ts_alloc(a, sizeof(*mine));
+	ts_cached_file *f = ts_cache_find(cache, t->rel);
+	if (!ts_usable(f)) {
+		bool known = f != NULL;
+		f = ts_alloc(a, sizeof(*f));
 		ts_load_opts lo = {cfg->max_size, t->root};
-		if (ts_load(a, t->path, &lo, &mine->src, err) < 0)
+		if (ts_load(a, t->path, &lo, &f->src, err) < 0)
 			return -1;
-		ts_arena *pa = a;
-		if (!f && ts_callable(t, &mine->src, cache)) {
-			/* everything the cache keeps lives in its arena */
-			pa = &cache->arena;
-			ts_cached_file *kept = ts_alloc(pa, sizeof(*kept));
-			kept->src = mine->src;
-			kept->src.text = ts_strndup(pa, mine->src.text, mine->src.len);
-			mine = kept;
-		}
-		if (ts_parse_into(cfg, pa, mine, err) < 0)
+		ts_cached_file *kept = !known && ts_callable(t, &f->src, cache)
+			? ts_cache_add(cfg, cache, t, &f->src, err) : f;
+		if (!kept)
 			return -1;
-		if (pa != a)
-			ts_memo_put(cache->files, t->rel, mine);
-		f = mine;
+		if (ts_usable(kept))
+			f = kept;
+		else if (ts_parse_into(cfg, a, f, err) < 0)
+			return -1;
 	}
 	in->src = &f->src;
 	in->root = f->root;
@@ -214,6 +310,7 @@ static int ts_analyse(const ts_config *cfg, ts_arena *a, const ts_target *t,
 	if (cache) {
 		ic.callees = cache->callees;
 		ic.callee_arena = &cache->arena;
+		ic.guard = ts_cache_guard;
 	}
 	ts_inference *inf = ts_alloc(a, sizeof(*inf));
 	ts_infer(&ic, wf, inf);

@@ -25,15 +25,16 @@ typedef struct ts_config {
 	bool write;             /* fix: replace changed files */
 } ts_config;
 
-/* What one worker remembers of the repository it is in: the local actions
- * and called workflows it has parsed (a pure function of their bytes, so
- * sharing them cannot change any result). Reference-counted: a result that
- * used it holds it until the result has been emitted, since the result may
- * point into it. */
+/* What the workers remember of a repository: its local actions and
+ * workflow files, parsed, and its called workflows, inferred (each a pure
+ * function of the repository's files, so sharing them cannot change any
+ * result). One per repository, shared by every worker in it, under a lock.
+ * Reference-counted: a result that used it holds it until the result has
+ * been emitted, since the result may point into it. */
 typedef struct ts_repo_cache ts_repo_cache;
 
 typedef struct ts_worker {
-	ts_repo_cache *cache;   /* the current repository's, or NULL */
+	ts_repo_cache *cache;   /* the current repository's (held), or NULL */
 } ts_worker;
 
 /* `w` may be NULL (no cache). When *used is set, the caller releases it

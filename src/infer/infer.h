@@ -77,6 +77,9 @@ typedef struct ts_infer_ctx {
 					   callee_arena; NULL: ts_infer keeps
 					   them for this call only */
 	ts_arena *callee_arena;
+	/* When callees are shared with other threads: held (hold = true)
+	 * around all work on them, with read_ud; may be NULL. Recursive. */
+	void (*guard)(void *read_ud, bool hold);
 } ts_infer_ctx;
 
 /* What the whole workflow needs, and what its jobs inherit. */

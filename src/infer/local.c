@@ -337,7 +337,21 @@ static const ts_inference *ts_callee(const ts_infer_ctx *ctx, const char *rel,
 	return ci->inf;
 }
 
+static void ts_call_guarded(ts_jobctx *jc, const ts_use *u, const ts_reason *why);
+
 void ts_call_workflow(ts_jobctx *jc, const ts_use *u, const ts_reason *why)
+{
+	const ts_infer_ctx *ctx = jc->ctx;
+	if (ctx->guard)
+		ctx->guard(ctx->read_ud, true);
+	ts_call_guarded(jc, u, why);
+	if (ctx->guard)
+		ctx->guard(ctx->read_ud, false);
+}
+
+/* Everything below works on ctx->callees and callee_arena, which other
+ * threads may share: ts_call_workflow holds the guard around it. */
+static void ts_call_guarded(ts_jobctx *jc, const ts_use *u, const ts_reason *why)
 {
 	const ts_infer_ctx *ctx = jc->ctx;
 	const char *rel = ts_rel(jc, u);
