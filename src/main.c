@@ -33,30 +33,44 @@ typedef struct ts_batch {
 	size_t emitted;         /* files emitted so far */
 	size_t window;          /* how far workers may run ahead of emission */
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	/* Signalled only when someone waits on it: a broadcast for every file
+	 * cost more than the work on small files. */
+	pthread_cond_t slot_done;       /* the main thread waits for slot `emitted` */
+	pthread_cond_t window_moved;    /* workers wait for room in the window */
+	bool main_waits;
+	unsigned workers_wait;
 } ts_batch;
+
+/* The next file for a worker, or SIZE_MAX when there is none left. */
+static size_t ts_take(ts_batch *b)
+{
+	pthread_mutex_lock(&b->mu);
+	while (b->next < b->targets->n && b->next >= b->emitted + b->window) {
+		b->workers_wait++;
+		pthread_cond_wait(&b->window_moved, &b->mu);
+		b->workers_wait--;
+	}
+	size_t i = b->next < b->targets->n ? b->next++ : SIZE_MAX;
+	pthread_mutex_unlock(&b->mu);
+	return i;
+}
 
 static void *ts_worker_main(void *arg)
 {
 	ts_batch *b = arg;
 	ts_worker w = {NULL};
-	for (;;) {
-		pthread_mutex_lock(&b->mu);
-		while (b->next < b->targets->n && b->next >= b->emitted + b->window)
-			pthread_cond_wait(&b->cv, &b->mu);
-		size_t i = b->next < b->targets->n ? b->next++ : SIZE_MAX;
-		pthread_mutex_unlock(&b->mu);
-		if (i == SIZE_MAX) {
-			ts_worker_done(&w);
-			return NULL;
-		}
+	size_t i;
+	while ((i = ts_take(b)) != SIZE_MAX) {
 		ts_slot *s = &b->slots[i];
 		ts_process(b->cfg, &w, &b->targets->v[i], &s->arena, &s->r, &s->cache);
 		pthread_mutex_lock(&b->mu);
 		s->done = true;
-		pthread_cond_broadcast(&b->cv);
+		if (b->main_waits && i == b->emitted)
+			pthread_cond_signal(&b->slot_done);
 		pthread_mutex_unlock(&b->mu);
 	}
+	ts_worker_done(&w);
+	return NULL;
 }
 
 static void ts_run_serial(const ts_config *cfg, const ts_targets *targets,
@@ -79,8 +93,10 @@ static void ts_run_parallel(const ts_config *cfg, const ts_targets *targets,
 {
 	/* Files differ a lot in cost (a few take most of the time), so workers
 	 * may run well ahead of emission; the window still bounds memory. */
-	ts_batch b = {cfg, targets, NULL, 0, 0, 64 * (size_t)nthreads,
-		      PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
+	ts_batch b = {.cfg = cfg, .targets = targets, .window = 64 * (size_t)nthreads,
+		      .mu = PTHREAD_MUTEX_INITIALIZER,
+		      .slot_done = PTHREAD_COND_INITIALIZER,
+		      .window_moved = PTHREAD_COND_INITIALIZER};
 	b.slots = calloc(targets->n, sizeof(*b.slots));
 	pthread_t *th = calloc(nthreads, sizeof(*th));
 	if (!b.slots || !th)
@@ -89,15 +105,19 @@ static void ts_run_parallel(const ts_config *cfg, const ts_targets *targets,
 		pthread_create(&th[t], NULL, ts_worker_main, &b);
 	for (size_t i = 0; i < targets->n; i++) {
 		pthread_mutex_lock(&b.mu);
-		while (!b.slots[i].done)
-			pthread_cond_wait(&b.cv, &b.mu);
+		while (!b.slots[i].done) {
+			b.main_waits = true;
+			pthread_cond_wait(&b.slot_done, &b.mu);
+			b.main_waits = false;
+		}
 		pthread_mutex_unlock(&b.mu);
 		ts_emitter_file(em, &b.slots[i].r);
 		ts_arena_free(&b.slots[i].arena);
 		ts_cache_release(b.slots[i].cache);
 		pthread_mutex_lock(&b.mu);
 		b.emitted = i + 1;
-		pthread_cond_broadcast(&b.cv);
+		if (b.workers_wait)
+			pthread_cond_broadcast(&b.window_moved);
 		pthread_mutex_unlock(&b.mu);
 	}
 	for (unsigned t = 0; t < nthreads; t++)
