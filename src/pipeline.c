@@ -115,7 +115,7 @@ static ts_repo_cache *ts_cache_enter(ts_worker *w, const char *root)
 	return w->cache;
 }
 
-static void ts_cache_guard(void *ud, bool hold);
+static bool ts_cache_guard(void *ud, bool hold);
 
 /* Reads a file of the same repository for infer (local actions, called
  * workflows): never outside the root, and with the same checks as any
@@ -170,31 +170,36 @@ static const ts_node *ts_read_local(void *ud, const char *rel, ts_error *err)
 		ts_fail(err, 0, 0, "%s: outside the repository", rel);
 		return NULL;
 	}
-	ts_arena *a = rd->cache ? &rd->cache->arena : rd->arena;
-	ts_cache_guard(rd, true);
-	ts_cached_file *f = rd->cache ? ts_memo_get(rd->cache->files, rel) : NULL;
+	/* A cache another worker is busy in is not waited for: the file is
+	 * parsed again, into this file's arena. */
+	bool shared = ts_cache_guard(rd, true);
+	ts_arena *a = shared ? &rd->cache->arena : rd->arena;
+	ts_cached_file *f = shared ? ts_memo_get(rd->cache->files, rel) : NULL;
 	if (!f) {
 		f = ts_alloc(a, sizeof(*f));
 		ts_parse_local(rd->cfg, a, rd->root, rel, f);
-		if (rd->cache)
+		if (shared)
 			ts_memo_put(rd->cache->files, rel, f);
 	}
-	ts_cache_guard(rd, false);
+	if (shared)
+		ts_cache_guard(rd, false);
 	if (!f->root)
 		*err = f->err;
 	return f->root;
 }
 
-/* infer's hold on the cache while it works on called workflows. */
-static void ts_cache_guard(void *ud, bool hold)
+/* A hold on the cache, taken only when it is free (or already this
+ * thread's): every answer in it can also be worked out without it, so a
+ * worker never waits for another. Returns whether it is held. */
+static bool ts_cache_guard(void *ud, bool hold)
 {
 	ts_reader *rd = ud;
 	if (!rd->cache)
-		return;
+		return false;
 	if (hold)
-		pthread_mutex_lock(&rd->cache->mu);
-	else
-		pthread_mutex_unlock(&rd->cache->mu);
+		return pthread_mutex_trylock(&rd->cache->mu) == 0;
+	pthread_mutex_unlock(&rd->cache->mu);
+	return false;
 }
 
 static void ts_result_error(ts_file_result *r, const ts_error *err, bool internal)
@@ -228,20 +233,22 @@ static bool ts_callable(const ts_target *t, const ts_source *src, const ts_repo_
 
 static ts_cached_file *ts_cache_find(ts_repo_cache *c, const char *rel)
 {
-	if (!c || !rel)
+	if (!c || !rel || pthread_mutex_trylock(&c->mu) != 0)
 		return NULL;
-	pthread_mutex_lock(&c->mu);
 	ts_cached_file *f = ts_memo_get(c->files, rel);
 	pthread_mutex_unlock(&c->mu);
 	return f;
 }
 
 /* Parses a callable workflow into the cache, unless another worker has
- * meanwhile; NULL with err when it does not parse. */
+ * meanwhile; NULL with err when it does not parse. When the cache is
+ * busy, `mine` (not parsed yet) comes back to be parsed privately. */
 static ts_cached_file *ts_cache_add(const ts_config *cfg, ts_repo_cache *c,
-				    const ts_target *t, const ts_source *src, ts_error *err)
+				    const ts_target *t, ts_cached_file *mine, ts_error *err)
 {
-	pthread_mutex_lock(&c->mu);
+	if (pthread_mutex_trylock(&c->mu) != 0)
+		return mine;
+	const ts_source *src = &mine->src;
 	ts_cached_file *f = ts_memo_get(c->files, t->rel);
 	if (!f) {
 		f = ts_alloc(&c->arena, sizeof(*f));
@@ -275,7 +282,7 @@ static int ts_read_input(const ts_config *cfg, ts_arena *a, const ts_target *t,
 		if (ts_load(a, t->path, &lo, &f->src, err) < 0)
 			return -1;
 		ts_cached_file *kept = !known && ts_callable(t, &f->src, cache)
-			? ts_cache_add(cfg, cache, t, &f->src, err) : f;
+			? ts_cache_add(cfg, cache, t, f, err) : f;
 		if (!kept)
 			return -1;
 		if (ts_usable(kept))

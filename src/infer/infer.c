@@ -444,10 +444,13 @@ static void ts_callers(const ts_infer_ctx *ctx, ts_inference *out)
 int ts_infer(const ts_infer_ctx *ctx, const ts_workflow *wf, ts_inference *out)
 {
 	ts_infer_ctx own;
-	if (!ctx->callees) {
+	if (!ctx->callees || !ctx->own_callees) {
 		own = *ctx;
-		own.callee_arena = ctx->arena;
-		own.callees = ts_memo_new(ctx->arena);
+		own.own_callees = ctx->own_callees ? ctx->own_callees : ts_memo_new(ctx->arena);
+		if (!ctx->callees) {
+			own.callee_arena = ctx->arena;
+			own.callees = own.own_callees;
+		}
 		ctx = &own;
 	}
 	memset(out, 0, sizeof(*out));

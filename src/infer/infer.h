@@ -77,9 +77,14 @@ typedef struct ts_infer_ctx {
 					   callee_arena; NULL: ts_infer keeps
 					   them for this call only */
 	ts_arena *callee_arena;
-	/* When callees are shared with other threads: held (hold = true)
-	 * around all work on them, with read_ud; may be NULL. Recursive. */
-	void (*guard)(void *read_ud, bool hold);
+	/* When callees are shared with other threads: taken (hold = true)
+	 * around all work on them, with read_ud; may be NULL. Recursive. It
+	 * does not wait: false means another thread is at work there, and
+	 * the callees are then worked out in this file's arena instead (the
+	 * answer is the same). */
+	bool (*guard)(void *read_ud, bool hold);
+	struct ts_memo *own_callees;    /* those worked out in this file's
+					   arena; ts_infer makes it */
 } ts_infer_ctx;
 
 /* What the whole workflow needs, and what its jobs inherit. */

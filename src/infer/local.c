@@ -342,11 +342,21 @@ static void ts_call_guarded(ts_jobctx *jc, const ts_use *u, const ts_reason *why
 void ts_call_workflow(ts_jobctx *jc, const ts_use *u, const ts_reason *why)
 {
 	const ts_infer_ctx *ctx = jc->ctx;
-	if (ctx->guard)
-		ctx->guard(ctx->read_ud, true);
+	if (!ctx->guard || ctx->guard(ctx->read_ud, true)) {
+		ts_call_guarded(jc, u, why);
+		if (ctx->guard)
+			ctx->guard(ctx->read_ud, false);
+		return;
+	}
+	/* the shared callees are busy: work them out in this file's arena,
+	 * remembered for the rest of this file */
+	ts_infer_ctx own = *ctx;
+	own.guard = NULL;
+	own.callees = ctx->own_callees;
+	own.callee_arena = ctx->arena;
+	jc->ctx = &own;
 	ts_call_guarded(jc, u, why);
-	if (ctx->guard)
-		ctx->guard(ctx->read_ud, false);
+	jc->ctx = ctx;
 }
 
 /* Everything below works on ctx->callees and callee_arena, which other
