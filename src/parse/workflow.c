@@ -47,19 +47,53 @@ const ts_node *ts_map_get(const ts_node *map, const char *name)
 	return ts_node_deref(ts_map_pair(map, name).value);
 }
 
+/* Several keys of one mapping at once: one pass over its keys instead of
+ * one per name (a workflow has many steps, each read for eight keys). As
+ * with ts_map_pair, a repeated key's last value wins. */
+typedef struct ts_field {
+	const char *name;
+	ts_pair *out;
+} ts_field;
+
+static void ts_read_fields(const ts_node *map, const ts_field *f, size_t nf)
+{
+	map = ts_node_deref(map);
+	if (!map || map->kind != TS_NODE_MAP)
+		return;
+	for (size_t i = 0; i < map->n; i++) {
+		const ts_node *k = ts_node_deref(map->keys[i]);
+		if (!k || k->kind != TS_NODE_SCALAR)
+			continue;
+		for (size_t j = 0; j < nf; j++)
+			if (k->text[0] == f[j].name[0] && ts_streq(k->text, k->len, f[j].name)) {
+				f[j].out->key = map->keys[i];
+				f[j].out->value = map->vals[i];
+				break;
+			}
+	}
+}
+
 static void ts_read_step(const ts_node *node, int index, ts_step *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->node = ts_node_deref(node);
 	s->index = index;
-	s->id = ts_map_get(node, "id");
-	s->name = ts_map_get(node, "name");
-	s->uses = ts_map_get(node, "uses");
-	s->with = ts_map_get(node, "with");
-	s->run = ts_map_get(node, "run");
-	s->shell = ts_map_get(node, "shell");
-	s->env = ts_map_get(node, "env");
-	s->working_dir = ts_map_get(node, "working-directory");
+	ts_pair id = {0}, name = {0}, uses = {0}, with = {0}, run = {0}, shell = {0},
+		env = {0}, wd = {0};
+	const ts_field f[] = {
+		{"id", &id}, {"name", &name}, {"uses", &uses}, {"with", &with},
+		{"run", &run}, {"shell", &shell}, {"env", &env},
+		{"working-directory", &wd},
+	};
+	ts_read_fields(node, f, sizeof(f) / sizeof(f[0]));
+	s->id = ts_node_deref(id.value);
+	s->name = ts_node_deref(name.value);
+	s->uses = ts_node_deref(uses.value);
+	s->with = ts_node_deref(with.value);
+	s->run = ts_node_deref(run.value);
+	s->shell = ts_node_deref(shell.value);
+	s->env = ts_node_deref(env.value);
+	s->working_dir = ts_node_deref(wd.value);
 }
 
 static ts_step *ts_read_steps(ts_arena *a, const ts_node *seq, size_t *n)
@@ -127,17 +161,13 @@ static void ts_read_job(ts_arena *a, const ts_node *key, const ts_node *value,
 	j->value = ts_node_deref(value);
 	if (!j->value || j->value->kind != TS_NODE_MAP)
 		return;
-	j->permissions = ts_map_pair(j->value, "permissions");
-	j->runs_on = ts_map_pair(j->value, "runs-on");
-	j->steps = ts_map_pair(j->value, "steps");
-	j->uses = ts_map_pair(j->value, "uses");
-	j->with = ts_map_pair(j->value, "with");
-	j->secrets = ts_map_pair(j->value, "secrets");
-	j->env = ts_map_pair(j->value, "env");
-	j->container = ts_map_pair(j->value, "container");
-	j->services = ts_map_pair(j->value, "services");
-	j->defaults = ts_map_pair(j->value, "defaults");
-	j->name = ts_map_pair(j->value, "name");
+	const ts_field f[] = {
+		{"permissions", &j->permissions}, {"runs-on", &j->runs_on},
+		{"steps", &j->steps}, {"uses", &j->uses}, {"with", &j->with},
+		{"secrets", &j->secrets}, {"env", &j->env}, {"container", &j->container},
+		{"services", &j->services}, {"defaults", &j->defaults}, {"name", &j->name},
+	};
+	ts_read_fields(j->value, f, sizeof(f) / sizeof(f[0]));
 	j->stepv = ts_read_steps(a, j->steps.value, &j->nsteps);
 }
 
@@ -149,12 +179,11 @@ int ts_workflow_read(ts_arena *a, const ts_node *root, ts_workflow *out,
 	if (!root || root->kind != TS_NODE_MAP)
 		return ts_fail(err, root ? root->line : 0, root ? root->col : 0,
 			       "not a workflow: the top level is not a mapping");
-	out->permissions = ts_map_pair(root, "permissions");
-	out->on = ts_map_pair(root, "on");
-	out->env = ts_map_pair(root, "env");
-	out->jobs = ts_map_pair(root, "jobs");
-	out->defaults = ts_map_pair(root, "defaults");
-	out->name = ts_map_pair(root, "name");
+	const ts_field f[] = {
+		{"permissions", &out->permissions}, {"on", &out->on}, {"env", &out->env},
+		{"jobs", &out->jobs}, {"defaults", &out->defaults}, {"name", &out->name},
+	};
+	ts_read_fields(root, f, sizeof(f) / sizeof(f[0]));
 	if (!out->jobs.key)
 		return ts_fail(err, root->line, root->col,
 			       "not a workflow: no top-level `jobs:`");
