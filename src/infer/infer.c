@@ -13,6 +13,20 @@
 /* ------------------------------------------------------------------ */
 /* Reasons and notes                                                   */
 
+/* `"` + text[0, n) + tail + `"`, in the arena. Made by hand: a label is
+ * made for every step a reason names, and printf costs more than the
+ * rest of the reason. */
+static const char *ts_quoted(ts_arena *a, const char *text, size_t n, const char *tail)
+{
+	size_t t = strlen(tail);
+	char *out = ts_alloc(a, n + t + 3);
+	out[0] = '"';
+	memcpy(out + 1, text, n);
+	memcpy(out + 1 + n, tail, t);
+	out[1 + n + t] = '"';
+	return out;
+}
+
 static const char *ts_step_label(ts_jobctx *jc, const ts_step *s)
 {
 	const char *name = ts_node_str(s->name);
@@ -24,12 +38,14 @@ static const char *ts_step_label(ts_jobctx *jc, const ts_step *s)
 			size_t cut = 37;
 			while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80)
 				cut--;
-			return ts_sprintf(jc->ctx->arena, "\"%.*s...\"", (int)cut, name);
+			return ts_quoted(jc->ctx->arena, name, cut, "...");
 		}
 		if (!strchr(name, '\n') && !strstr(name, "${{"))
-			return ts_sprintf(jc->ctx->arena, "\"%s\"", name);
+			return ts_quoted(jc->ctx->arena, name, n, "");
 	}
-	return ts_sprintf(jc->ctx->arena, "step %d", s->index + 1);
+	char num[24];
+	int len = snprintf(num, sizeof(num), "step %d", s->index + 1);
+	return ts_strndup(jc->ctx->arena, num, (size_t)len);
 }
 
 ts_reason ts_step_reason(ts_jobctx *jc, const ts_step *s, const char *what,
