@@ -32,6 +32,9 @@ typedef struct ts_arena {
 
 /* Zeroed, aligned to 16. */
 static inline void *ts_alloc(ts_arena *a, size_t size);
+/* The same, not zeroed: only for a large array whose every element is
+ * written before it is read (zeroing it would cost more than filling it). */
+void *ts_alloc_raw(ts_arena *a, size_t size);
 /* ts_alloc when the newest block has no room: takes a new one. */
 void *ts_alloc_block(ts_arena *a, size_t size);
 void *ts_alloc_array(ts_arena *a, size_t n, size_t size); /* checks n*size overflow */

@@ -615,7 +615,8 @@ static void ts_record_collection(ts_builder *b, ts_yevent *e, struct fy_token *s
 static void ts_record(ts_builder *b, struct fy_event *ev, const ts_node *n)
 {
 	ts_yevents *r = b->events;
-	r->v = ts_grow(b->a, r->v, &r->cap, r->n + 1, sizeof(*r->v));
+	if (r->n == r->cap)
+		r->v = ts_grow(b->a, r->v, &r->cap, r->n + 1, sizeof(*r->v));
 	ts_yevent *e = &r->v[r->n++];
 	memset(e, 0, sizeof(*e));
 	e->start = e->end = (size_t)TS_YE_NO_MARK;
@@ -763,7 +764,7 @@ int ts_parse(ts_arena *a, const char *text, size_t len,
 		 * one doubling at most */
 		memset(b.events, 0, sizeof(*b.events));
 		b.events->cap = len / 20 + 16;
-		b.events->v = ts_alloc_array(a, b.events->cap, sizeof(*b.events->v));
+		b.events->v = ts_alloc_raw(a, b.events->cap * sizeof(*b.events->v));
 	}
 	b.max_depth = opts && opts->max_depth ? opts->max_depth : 64;
 	b.stack = ts_alloc_array(a, b.max_depth, sizeof(*b.stack));
