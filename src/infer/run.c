@@ -1269,6 +1269,13 @@ static void analyze_curl(cmdx *cx, size_t i)
 	http_decide(cx, &r);
 }
 
+/* wget's options that carry a user name or a password (GNU Wget manual,
+ * "Download Options" and "HTTP Options"); --user-agent is not one. */
+static const char *const wget_credentials[] = {
+	"--user", "--password", "--http-user", "--http-password", "--proxy-user",
+	"--proxy-password", "--ftp-user", "--ftp-password", NULL,
+};
+
 static void wget_opt(http_req *r, const char *name, const ts_sh_value *v)
 {
 	if (!strcmp(name, "--header"))
@@ -1282,7 +1289,7 @@ static void wget_opt(http_req *r, const char *name, const ts_sh_value *v)
 	} else if (!strcmp(name, "--body-data") || !strcmp(name, "--body-file")) {
 		r->body = v;
 		http_elsewhere(r, v);
-	} else if (strstr(name, "user") || strstr(name, "password")) {
+	} else if (in_list(name, wget_credentials)) {
 		http_auth(r, v);
 	} else {
 		http_elsewhere(r, v);
