@@ -1,8 +1,9 @@
 /* verify.c - see verify.h. */
 #include "verify.h"
 
+#include "yaml.h"
+
 #include <libfyaml.h>
-#include <pthread.h>
 #include <string.h>
 
 enum { TS_VDEPTH = 256 };
@@ -26,17 +27,6 @@ typedef struct ts_vstream {
 	int depth;
 } ts_vstream;
 
-/* libfyaml's default diagnostics settings ask isatty(2), a system call,
- * each time: made once, they serve every parser. */
-static struct fy_diag_cfg ts_vdiag_cfg;
-static pthread_once_t ts_vdiag_once = PTHREAD_ONCE_INIT;
-
-static void ts_vdiag_init(void)
-{
-	fy_diag_cfg_default(&ts_vdiag_cfg);
-	ts_vdiag_cfg.fp = NULL;
-}
-
 static int ts_vopen(ts_vstream *s, const char *text, size_t len)
 {
 	/* the frames are set as they are pushed */
@@ -45,26 +35,15 @@ static int ts_vopen(ts_vstream *s, const char *text, size_t len)
 	s->diag = NULL;
 	s->ev = NULL;
 	s->depth = 0;
-	pthread_once(&ts_vdiag_once, ts_vdiag_init);
-	struct fy_diag_cfg dc = ts_vdiag_cfg;
-	s->diag = fy_diag_create(&dc);
-	if (!s->diag)
-		return -1;
-	fy_diag_set_collect_errors(s->diag, true);
-	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_SLOPPY_FLOW_INDENTATION,
-				   .diag = s->diag};
-	s->p = fy_parser_create(&cfg);
-	return s->p && fy_parser_set_string(s->p, text, len) == 0 ? 0 : -1;
+	s->p = ts_yaml_open(text, len, &s->diag);
+	return s->p ? 0 : -1;
 }
 
 static void ts_vclose(ts_vstream *s)
 {
 	if (s->ev)
 		fy_parser_event_free(s->p, s->ev);
-	if (s->p)
-		fy_parser_destroy(s->p);
-	if (s->diag)
-		fy_diag_destroy(s->diag);
+	ts_yaml_close(s->p, s->diag);
 }
 
 /* Records where the stream stands: which mapping, which key. */

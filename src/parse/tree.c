@@ -12,9 +12,9 @@
 #include "parse.h"
 
 #include "literal.h"
+#include "../yaml.h"
 
 #include <libfyaml.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -727,33 +727,6 @@ static int ts_diag_error(struct fy_diag *diag, ts_error *err)
 	return ts_fail(err, 0, 0, "invalid YAML");
 }
 
-/* libfyaml's default diagnostics settings ask isatty(2), a system call,
- * each time: made once, they serve every parser. */
-static struct fy_diag_cfg ts_diag_cfg;
-static pthread_once_t ts_diag_once = PTHREAD_ONCE_INIT;
-
-static void ts_diag_init(void)
-{
-	fy_diag_cfg_default(&ts_diag_cfg);
-	ts_diag_cfg.fp = NULL;
-	ts_diag_cfg.colorize = false;
-}
-
-static struct fy_parser *ts_parser_new(struct fy_diag **diag)
-{
-	pthread_once(&ts_diag_once, ts_diag_init);
-	struct fy_diag_cfg dc = ts_diag_cfg;
-	*diag = fy_diag_create(&dc);
-	if (!*diag)
-		return NULL;
-	fy_diag_set_collect_errors(*diag, true);
-	struct fy_parse_cfg cfg = {
-		.flags = FYPCF_QUIET | FYPCF_SLOPPY_FLOW_INDENTATION,
-		.diag = *diag,
-	};
-	return fy_parser_create(&cfg);
-}
-
 int ts_parse(ts_arena *a, const char *text, size_t len,
 	     const ts_parse_opts *opts, const ts_node **root, ts_error *err)
 {
@@ -768,15 +741,10 @@ int ts_parse(ts_arena *a, const char *text, size_t len,
 	}
 	b.max_depth = opts && opts->max_depth ? opts->max_depth : 64;
 	b.stack = ts_alloc_array(a, b.max_depth, sizeof(*b.stack));
-	struct fy_diag *diag = NULL;
-	struct fy_parser *fyp = ts_parser_new(&diag);
-	if (!fyp || fy_parser_set_string(fyp, text, len) != 0) {
-		if (fyp)
-			fy_parser_destroy(fyp);
-		if (diag)
-			fy_diag_destroy(diag);
+	struct fy_diag *diag;
+	struct fy_parser *fyp = ts_yaml_open(text, len, &diag);
+	if (!fyp)
 		return ts_fail(err, 0, 0, "cannot start the YAML parser");
-	}
 	int rc = 0;
 	struct fy_event *ev;
 	while (rc == 0 && (ev = fy_parser_parse(fyp))) {
@@ -787,8 +755,7 @@ int ts_parse(ts_arena *a, const char *text, size_t len,
 		rc = ts_diag_error(diag, err);
 	if (rc == 0 && !b.root)
 		rc = ts_fail(err, 0, 0, "empty document: no workflow in it");
-	fy_parser_destroy(fyp);
-	fy_diag_destroy(diag);
+	ts_yaml_close(fyp, diag);
 	free(b.items);
 	*root = rc == 0 ? b.root : NULL;
 	return rc;
