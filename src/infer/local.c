@@ -255,11 +255,18 @@ typedef struct ts_reach {
 	bool overflow;
 } ts_reach;
 
-static void ts_reach_add(ts_reach *r, const char *rel)
+static bool ts_reach_has(const ts_reach *r, const char *rel)
 {
 	for (size_t i = 0; i < r->n; i++)
 		if (!strcmp(r->seen[i], rel))
-			return;
+			return true;
+	return false;
+}
+
+static void ts_reach_add(ts_reach *r, const char *rel)
+{
+	if (ts_reach_has(r, rel))
+		return;
 	if (r->n == TS_CALL_MAX_REACH)
 		r->overflow = true;
 	else
@@ -277,14 +284,6 @@ static void ts_reach_from(const ts_infer_ctx *ctx, const char *rel, ts_reach *r)
 		for (size_t k = 0; k < ci->ncalls; k++)
 			ts_reach_add(r, ci->calls[k]);
 	}
-}
-
-static bool ts_reach_has(const ts_reach *r, const char *rel)
-{
-	for (size_t i = 0; i < r->n; i++)
-		if (!strcmp(r->seen[i], rel))
-			return true;
-	return false;
 }
 
 /* The longest chain of calls below `rel`, leaving out calls that lead
