@@ -145,15 +145,21 @@ static bool ts_is_workflow_rel(const char *rel)
 	return !strncmp(rel, ".github/workflows/", 18);
 }
 
+/* Parses f->src into f, with its events when `record` is set. */
+static int ts_parse_into(const ts_config *cfg, ts_arena *a, ts_cached_file *f,
+			 bool record, ts_error *err)
+{
+	ts_parse_opts po = {.max_depth = cfg->max_depth, .events = record ? &f->events : NULL};
+	return ts_parse(a, f->src.text, f->src.len, &po, &f->root, err);
+}
+
 static void ts_parse_local(const ts_config *cfg, ts_arena *a, const char *root,
 			   const char *rel, ts_cached_file *f)
 {
 	ts_load_opts lo = {cfg->max_size, root};
-	ts_parse_opts po = {.max_depth = cfg->max_depth,
-			    .events = ts_is_workflow_rel(rel) ? &f->events : NULL};
 	const char *path = ts_sprintf(a, "%s/%s", root, rel);
 	if (ts_load(a, path, &lo, &f->src, &f->err) < 0 ||
-	    ts_parse(a, f->src.text, f->src.len, &po, &f->root, &f->err) < 0) {
+	    ts_parse_into(cfg, a, f, ts_is_workflow_rel(rel), &f->err) < 0) {
 		ts_error_prefix(&f->err, "%s: ", rel);
 		f->root = NULL;
 	}
@@ -216,13 +222,6 @@ typedef struct ts_input {
 	const ts_yevents *events;
 } ts_input;
 
-static int ts_parse_into(const ts_config *cfg, ts_arena *a, ts_cached_file *f,
-			 ts_error *err)
-{
-	ts_parse_opts po = {.max_depth = cfg->max_depth, .events = &f->events};
-	return ts_parse(a, f->src.text, f->src.len, &po, &f->root, err);
-}
-
 /* A workflow that others may call goes into the repository cache, where
  * its callers will find it parsed; so does the parse a caller made. */
 static bool ts_callable(const ts_target *t, const ts_source *src, const ts_repo_cache *c)
@@ -254,7 +253,7 @@ static ts_cached_file *ts_cache_add(const ts_config *cfg, ts_repo_cache *c,
 		f = ts_alloc(&c->arena, sizeof(*f));
 		f->src = *src;
 		f->src.text = ts_strndup(&c->arena, src->text, src->len);
-		if (ts_parse_into(cfg, &c->arena, f, err) == 0)
+		if (ts_parse_into(cfg, &c->arena, f, true, err) == 0)
 			ts_memo_put(c->files, t->rel, f);
 		else
 			f = NULL;
@@ -287,7 +286,7 @@ static int ts_read_input(const ts_config *cfg, ts_arena *a, const ts_target *t,
 			return -1;
 		if (ts_usable(kept))
 			f = kept;
-		else if (ts_parse_into(cfg, a, f, err) < 0)
+		else if (ts_parse_into(cfg, a, f, true, err) < 0)
 			return -1;
 	}
 	in->src = &f->src;
@@ -408,7 +407,7 @@ int ts_plan_count(const ts_config *cfg, const char *path, const char *text,
 	r.src = &f.src;
 	int n = -1;
 	if (ts_load_bytes(path, text, len, &lo, &f.src, err) == 0 &&
-	    ts_parse_into(cfg, &a, &f, err) == 0) {
+	    ts_parse_into(cfg, &a, &f, false, err) == 0) {
 		int rc = ts_analyse(cfg, &a, &t, NULL, f.root, &r, err);
 		n = rc < 0 ? -1 : rc > 0 ? 0 : (int)r.plan->nins;
 	}
