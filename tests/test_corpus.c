@@ -64,6 +64,50 @@ static char *read_all(const char *path, size_t *len)
 	return ts_buf_cstr(&b);
 }
 
+/* The manifest's text; the calling test is skipped without a corpus
+ * (cmocka's skip() leaves the test from here too). */
+static char *read_manifest(void)
+{
+	char manifest[1024];
+	size_t len;
+	snprintf(manifest, sizeof(manifest), "%s/MANIFEST.tsv", TS_CORPUS_DIR);
+	char *text = read_all(manifest, &len);
+	if (!text) {
+		print_message("corpus not found at %s: skipped\n", TS_CORPUS_DIR);
+		skip();
+	}
+	return text;
+}
+
+/* The next row of the manifest after *cursor (a line's end: at first the
+ * header's), split in place; false after the last. */
+static bool next_row(char **cursor, row *r)
+{
+	char *line = *cursor;
+	while (line && *++line) {
+		char *next = strchr(line, '\n');
+		if (next)
+			*next = '\0';
+		*cursor = next;
+		if (split_row(line, r))
+			return true;
+		line = next;
+	}
+	*cursor = NULL;
+	return false;
+}
+
+/* TS_CORPUS_DIR/owner__name: where a row's repository was copied. */
+static void repo_dir(const row *r, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s/%s", TS_CORPUS_DIR, r->col[COL_REPO]);
+	char *slash = strchr(buf + strlen(TS_CORPUS_DIR) + 1, '/');
+	if (slash) {            /* owner/name -> owner__name */
+		memmove(slash + 2, slash + 1, strlen(slash + 1) + 1);
+		slash[0] = slash[1] = '_';
+	}
+}
+
 /* One file's arena, freed after each file (and by teardown if a check
  * fails half way). */
 static ts_arena file_arena = TS_ARENA_INIT;
@@ -161,37 +205,19 @@ static void check_file(const ts_config *cfg, const char *root, const char *rel,
 static void corpus_workflows_process_cleanly(void **state)
 {
 	(void)state;
-	char manifest[1024];
-	snprintf(manifest, sizeof(manifest), "%s/MANIFEST.tsv", TS_CORPUS_DIR);
-	size_t len;
-	char *text = read_all(manifest, &len);
-	if (!text) {
-		print_message("corpus not found at %s: skipped\n", TS_CORPUS_DIR);
-		skip();
-	}
+	char *text = read_manifest();
 	ts_config cfg;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.map = tl_builtin();
 	totals t;
 	memset(&t, 0, sizeof(t));
-	char *line = strchr(text, '\n');        /* past the header */
-	while (line && *++line) {
-		char *next = strchr(line, '\n');
-		if (next)
-			*next = '\0';
-		row r;
-		if (split_row(line, &r) && !strcmp(r.col[COL_KIND], "workflow")) {
-			char root[1024];
-			snprintf(root, sizeof(root), "%s/%s", TS_CORPUS_DIR, r.col[COL_REPO]);
-			char *slash = strchr(root + strlen(TS_CORPUS_DIR) + 1, '/');
-			if (slash) {            /* owner/name -> owner__name */
-				memmove(slash + 2, slash + 1, strlen(slash + 1) + 1);
-				slash[0] = slash[1] = '_';
-			}
-			check_file(&cfg, root, r.col[COL_PATH], strcmp(r.col[COL_PARSES], "n") != 0,
-				   &t);
-		}
-		line = next;
+	row r;
+	for (char *cursor = strchr(text, '\n'); next_row(&cursor, &r);) {
+		if (strcmp(r.col[COL_KIND], "workflow"))
+			continue;
+		char root[1024];
+		repo_dir(&r, root, sizeof(root));
+		check_file(&cfg, root, r.col[COL_PATH], strcmp(r.col[COL_PARSES], "n") != 0, &t);
 	}
 	print_message("corpus: %zu files, %zu changed (%zu insertions), %zu unchanged, "
 		      "%zu not workflows, %zu errors (%zu expected, %zu internal)\n",
@@ -294,39 +320,20 @@ static size_t check_scalar_texts(const char *path, const char *text, size_t len)
 static void corpus_scalar_texts_match_libfyaml(void **state)
 {
 	(void)state;
-	char manifest[1024];
-	snprintf(manifest, sizeof(manifest), "%s/MANIFEST.tsv", TS_CORPUS_DIR);
-	size_t len;
-	char *text = read_all(manifest, &len);
-	if (!text) {
-		print_message("corpus not found at %s: skipped\n", TS_CORPUS_DIR);
-		skip();
-	}
+	char *text = read_manifest();
 	size_t files = 0, scalars = 0;
-	char *line = strchr(text, '\n');
-	while (line && *++line) {
-		char *next = strchr(line, '\n');
-		if (next)
-			*next = '\0';
-		row r;
-		if (split_row(line, &r)) {
-			char path[1200];
-			snprintf(path, sizeof(path), "%s/%s/%s", TS_CORPUS_DIR, r.col[COL_REPO],
-				 r.col[COL_PATH]);
-			char *slash = strchr(path + strlen(TS_CORPUS_DIR) + 1, '/');
-			if (slash) {
-				memmove(slash + 2, slash + 1, strlen(slash + 1) + 1);
-				slash[0] = slash[1] = '_';
-			}
-			size_t flen;
-			char *f = read_all(path, &flen);
-			if (f) {
-				files++;
-				scalars += check_scalar_texts(path, f, flen);
-			}
-			ts_arena_free(&file_arena);
+	row r;
+	for (char *cursor = strchr(text, '\n'); next_row(&cursor, &r);) {
+		char root[1024], path[1200];
+		repo_dir(&r, root, sizeof(root));
+		snprintf(path, sizeof(path), "%s/%s", root, r.col[COL_PATH]);
+		size_t flen;
+		char *f = read_all(path, &flen);
+		if (f) {
+			files++;
+			scalars += check_scalar_texts(path, f, flen);
 		}
-		line = next;
+		ts_arena_free(&file_arena);
 	}
 	print_message("corpus: %zu scalars in %zu files read as libfyaml reads them\n",
 		      scalars, files);
