@@ -38,13 +38,16 @@ static struct {
 	size_t bytes;
 } ts_pool = {PTHREAD_MUTEX_INITIALIZER, NULL, 0};
 
-/* The smallest pooled block of at least `size` bytes, or NULL. */
+/* The smallest pooled block of `size` to 2 * `size` bytes, or NULL. A
+ * block much larger than asked for would be held by a small file while a
+ * large one mallocs another: the pool would fill with ever larger blocks. */
 static ts_arena_block *ts_pool_take(size_t size)
 {
 	pthread_mutex_lock(&ts_pool.mu);
 	ts_arena_block **best = NULL;
 	for (ts_arena_block **p = &ts_pool.head; *p; p = &(*p)->next)
-		if ((*p)->size >= size && (!best || (*p)->size < (*best)->size))
+		if ((*p)->size >= size && (*p)->size / 2 <= size &&
+		    (!best || (*p)->size < (*best)->size))
 			best = p;
 	ts_arena_block *b = best ? *best : NULL;
 	if (b) {
@@ -100,9 +103,12 @@ void *ts_alloc_block(ts_arena *a, size_t size)
 	size_t need = (size + TS_ALIGN - 1) & ~(size_t)(TS_ALIGN - 1);
 	if (need < size)
 		ts_oom();
-	size_t bsize = a->head ? a->head->size * 2 : TS_ARENA_FIRST;
+	/* Doubling from the size asked for, not the size got from the pool,
+	 * keeps the sizes asked for those of a fresh arena. */
+	size_t bsize = a->grown ? a->grown * 2 : TS_ARENA_FIRST;
 	while (bsize < need)
 		bsize *= 2;
+	a->grown = bsize;
 	ts_arena_block *b = ts_new_block(bsize);
 	b->next = a->head;
 	a->head = b;
@@ -137,4 +143,5 @@ void ts_arena_free(ts_arena *a)
 	a->used = 0;
 	a->cur = NULL;
 	a->left = 0;
+	a->grown = 0;
 }

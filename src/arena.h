@@ -25,10 +25,11 @@ typedef struct ts_arena {
 	size_t used;            /* bytes handed out, for the benchmark's memory report */
 	char *cur;              /* the free part of the newest block */
 	size_t left;
+	size_t grown;           /* the size the newest block was asked for */
 } ts_arena;
 
 /* An empty arena; allocates nothing until first used. */
-#define TS_ARENA_INIT {0, 0, 0, 0}
+#define TS_ARENA_INIT {0, 0, 0, 0, 0}
 
 /* Zeroed, aligned to 16. */
 static inline void *ts_alloc(ts_arena *a, size_t size);

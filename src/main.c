@@ -25,11 +25,22 @@ typedef struct ts_slot {
 	bool done;
 } ts_slot;
 
+/* A repository's files in the batch (targets of one root lie together).
+ * A worker stays in one repository while it has files: two workers in the
+ * same one would contend for its cache, and the one that finds it busy
+ * parses and infers again what the other already has. */
+typedef struct ts_repo_run {
+	size_t next, end;       /* the next file to take, one past the last */
+} ts_repo_run;
+
 typedef struct ts_batch {
 	const ts_config *cfg;
 	const ts_targets *targets;
 	ts_slot *slots;
-	size_t next;            /* next file to take */
+	ts_repo_run *runs;
+	size_t nruns;
+	size_t claimed;         /* runs before this one have had a worker */
+	size_t open;            /* runs before this one are all taken */
 	size_t emitted;         /* files emitted so far */
 	size_t window;          /* how far workers may run ahead of emission */
 	pthread_mutex_t mu;
@@ -41,16 +52,62 @@ typedef struct ts_batch {
 	unsigned workers_wait;
 } ts_batch;
 
-/* The next file for a worker, or SIZE_MAX when there is none left. */
-static size_t ts_take(ts_batch *b)
+static bool ts_same_root(const ts_target *a, const ts_target *b)
+{
+	return a->root == b->root || (a->root && b->root && !strcmp(a->root, b->root));
+}
+
+/* Splits the targets into repository runs; returns how many. */
+static size_t ts_repo_runs(const ts_targets *t, ts_repo_run *runs)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		if (i == 0 || !ts_same_root(&t->v[i - 1], &t->v[i]))
+			runs[n++].next = i;
+		runs[n - 1].end = i + 1;
+	}
+	return n;
+}
+
+/* The run a worker takes its next file from, under b->mu: its own, else a
+ * repository nobody has started, else (near the end, or when a large
+ * repository fills the window) one another worker is in. SIZE_MAX when
+ * every file in the window is taken. */
+static size_t ts_pick_run(ts_batch *b, size_t cur)
+{
+	size_t limit = b->emitted + b->window;
+	if (cur < b->nruns && b->runs[cur].next < b->runs[cur].end &&
+	    b->runs[cur].next < limit)
+		return cur;
+	if (b->claimed < b->nruns && b->runs[b->claimed].next < limit)
+		return b->claimed++;
+	for (size_t r = b->open; r < b->claimed; r++)
+		if (b->runs[r].next < b->runs[r].end && b->runs[r].next < limit)
+			return r;
+	return SIZE_MAX;
+}
+
+/* The next file for a worker in run *cur, or SIZE_MAX when there is none
+ * left. Files are emitted in order, so none is taken beyond the window. */
+static size_t ts_take(ts_batch *b, size_t *cur)
 {
 	pthread_mutex_lock(&b->mu);
-	while (b->next < b->targets->n && b->next >= b->emitted + b->window) {
+	size_t i = SIZE_MAX;
+	for (;;) {
+		while (b->open < b->nruns && b->runs[b->open].next == b->runs[b->open].end)
+			b->open++;
+		if (b->open == b->nruns)
+			break;
+		size_t r = ts_pick_run(b, *cur);
+		if (r != SIZE_MAX) {
+			*cur = r;
+			i = b->runs[r].next++;
+			break;
+		}
 		b->workers_wait++;
 		pthread_cond_wait(&b->window_moved, &b->mu);
 		b->workers_wait--;
 	}
-	size_t i = b->next < b->targets->n ? b->next++ : SIZE_MAX;
 	pthread_mutex_unlock(&b->mu);
 	return i;
 }
@@ -59,8 +116,8 @@ static void *ts_worker_main(void *arg)
 {
 	ts_batch *b = arg;
 	ts_worker w = {NULL};
-	size_t i;
-	while ((i = ts_take(b)) != SIZE_MAX) {
+	size_t i, cur = SIZE_MAX;
+	while ((i = ts_take(b, &cur)) != SIZE_MAX) {
 		ts_slot *s = &b->slots[i];
 		ts_process(b->cfg, &w, &b->targets->v[i], &s->arena, &s->r, &s->cache);
 		pthread_mutex_lock(&b->mu);
@@ -98,9 +155,11 @@ static void ts_run_parallel(const ts_config *cfg, const ts_targets *targets,
 		      .slot_done = PTHREAD_COND_INITIALIZER,
 		      .window_moved = PTHREAD_COND_INITIALIZER};
 	b.slots = calloc(targets->n, sizeof(*b.slots));
+	b.runs = calloc(targets->n, sizeof(*b.runs));
 	pthread_t *th = calloc(nthreads, sizeof(*th));
-	if (!b.slots || !th)
+	if (!b.slots || !b.runs || !th)
 		abort();
+	b.nruns = ts_repo_runs(targets, b.runs);
 	for (unsigned t = 0; t < nthreads; t++)
 		pthread_create(&th[t], NULL, ts_worker_main, &b);
 	for (size_t i = 0; i < targets->n; i++) {
@@ -123,6 +182,7 @@ static void ts_run_parallel(const ts_config *cfg, const ts_targets *targets,
 	for (unsigned t = 0; t < nthreads; t++)
 		pthread_join(th[t], NULL);
 	free(th);
+	free(b.runs);
 	free(b.slots);
 }
 
