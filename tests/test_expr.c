@@ -119,6 +119,10 @@ static void to_json_of_all_secrets_carries_the_token(void **state)
 	/* the secrets context holds github_token: this value carries it */
 	ts_expr_ctx x = ctx0();
 	assert_kind(&x, "toJSON(secrets)", TS_VAL_GITHUB_TOKEN);
+	assert_kind(&x, "toJSON( GitHub )", TS_VAL_GITHUB_TOKEN);
+	assert_kind(&x, "format('{0}', github)", TS_VAL_GITHUB_TOKEN);
+	assert_kind(&x, "toJSON(github.event)", TS_VAL_UNKNOWN);
+	assert_kind(&x, "toJSON(secrets['PAT'])", TS_VAL_SECRET);
 }
 
 /* ------------------------------------------------------------------ */

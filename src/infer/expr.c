@@ -45,30 +45,56 @@ static bool ts_has_ref(const char *s, size_t len, const char *word)
 	return false;
 }
 
+/* Is the name at s[i..len) whole: `word` itself ends there? */
+static bool ts_ends_name(const char *s, size_t len, size_t i)
+{
+	return i == len || !ts_is_ident(s[i]);
+}
+
 /* `secrets` or `github` as a whole context (toJSON(secrets), format('{0}',
  * github)): both hold the token (secrets.GITHUB_TOKEN, github.token). */
-static bool ts_whole_context(const char *s, size_t len, const char *word)
+static bool ts_whole_context_at(const char *s, size_t len, size_t r)
 {
-	size_t wl = strlen(word);
-	for (size_t i = 0; i + wl <= len; i++) {
-		if (!ts_word_at(s, i, word, wl))
-			continue;
-		size_t r = i + wl;
-		while (r < len && s[r] == ' ')
-			r++;
-		if (r == len || (!ts_is_ident(s[r]) && s[r] != '.' && s[r] != '['))
+	while (r < len && s[r] == ' ')
+		r++;
+	return r == len || (!ts_is_ident(s[r]) && s[r] != '.' && s[r] != '[');
+}
+
+/* The ways an expression names the token, all starting with `secrets` or
+ * `github` at s[i]. */
+static bool ts_token_at(const char *s, size_t len, size_t i)
+{
+	static const char *const secrets_refs[] = {
+		".GITHUB_TOKEN", "['GITHUB_TOKEN']", "[\"GITHUB_TOKEN\"]",
+	};
+	size_t n = len - i;
+	const char *p = s + i;
+	if (n >= 6 && !strncasecmp(p, "github", 6))
+		return ts_whole_context_at(s, len, i + 6) ||
+		       (n >= 12 && !strncasecmp(p + 6, ".token", 6) && ts_ends_name(s, len, i + 12));
+	if (n < 7 || strncasecmp(p, "secrets", 7))
+		return false;
+	if (ts_whole_context_at(s, len, i + 7))
+		return true;
+	for (size_t k = 0; k < sizeof(secrets_refs) / sizeof(secrets_refs[0]); k++) {
+		size_t rl = strlen(secrets_refs[k]);
+		if (n >= 7 + rl && !strncasecmp(p + 7, secrets_refs[k], rl) &&
+		    ts_ends_name(s, len, i + 7 + rl))
 			return true;
 	}
 	return false;
 }
 
+/* One pass over the text: this runs on every value of every env. */
 static bool ts_mentions_token(const char *s, size_t len)
 {
-	return ts_whole_context(s, len, "secrets") || ts_whole_context(s, len, "github") ||
-	       ts_has_ref(s, len, "secrets.GITHUB_TOKEN") ||
-	       ts_has_ref(s, len, "github.token") ||
-	       ts_has_ref(s, len, "secrets['GITHUB_TOKEN']") ||
-	       ts_has_ref(s, len, "secrets[\"GITHUB_TOKEN\"]");
+	for (size_t i = 0; i < len; i++) {
+		char c = (char)(s[i] | 0x20);
+		if ((c == 's' || c == 'g') && (i == 0 || (!ts_is_ident(s[i - 1]) && s[i - 1] != '.')) &&
+		    ts_token_at(s, len, i))
+			return true;
+	}
+	return false;
 }
 
 const ts_var *ts_env_find(const ts_env *env, const char *name, size_t len)
