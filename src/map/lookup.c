@@ -238,6 +238,42 @@ static bool ts_multi_param(const char *seg, size_t len)
 	       ts_streq(seg, len, "{branch}") || ts_streq(seg, len, "{basehead}");
 }
 
+enum { TS_MAX_SEGS = 48 };
+
+static int ts_split(const char *p, size_t len, ts_seg *segs)
+{
+	int n = 0;
+	size_t i = 0;
+	while (i < len) {
+		while (i < len && p[i] == '/')
+			i++;
+		size_t j = i;
+		while (j < len && p[j] != '/')
+			j++;
+		if (j > i) {
+			if (n == TS_MAX_SEGS)
+				return -1;
+			segs[n].s = p + i;
+			segs[n].len = j - i;
+			n++;
+		}
+		i = j;
+	}
+	return n;
+}
+
+/* Splits the path once here rather than on every lookup. */
+static void ts_rest_split(ts_map *m, ts_seq_rest *r)
+{
+	ts_seg segs[TS_MAX_SEGS];
+	r->nsegs = ts_split(r->e.path, strlen(r->e.path), segs);
+	if (r->nsegs <= 0)
+		return;
+	ts_seg *v = ts_alloc_array(&m->arena, (size_t)r->nsegs, sizeof(*v));
+	memcpy(v, segs, (size_t)r->nsegs * sizeof(*v));
+	r->segs = v;
+}
+
 static void ts_rest_specificity(ts_seq_rest *r)
 {
 	const char *p = r->e.path;
@@ -316,6 +352,8 @@ int ts_map_finish(ts_map *m, ts_error *err)
 		ts_rest_specificity(&m->rest.v[i]);
 	m->rest.n = ts_sort_unique(m->rest.v, m->rest.n, sizeof(*m->rest.v),
 				   ts_cmp_rest, ts_same_rest);
+	for (size_t i = 0; i < m->rest.n; i++)
+		ts_rest_split(m, &m->rest.v[i]);
 	m->graphql.n = ts_sort_unique(m->graphql.v, m->graphql.n, sizeof(*m->graphql.v),
 				      ts_cmp_named, ts_same_named);
 	m->gh.n = ts_sort_unique(m->gh.v, m->gh.n, sizeof(*m->gh.v),
@@ -421,35 +459,6 @@ const ts_octokit_entry *ts_map_octokit(const ts_map *m, const char *method,
 /* ------------------------------------------------------------------ */
 /* REST paths                                                          */
 
-typedef struct ts_seg {
-	const char *s;
-	size_t len;
-} ts_seg;
-
-enum { TS_MAX_SEGS = 48 };
-
-static int ts_split(const char *p, size_t len, ts_seg *segs)
-{
-	int n = 0;
-	size_t i = 0;
-	while (i < len) {
-		while (i < len && p[i] == '/')
-			i++;
-		size_t j = i;
-		while (j < len && p[j] != '/')
-			j++;
-		if (j > i) {
-			if (n == TS_MAX_SEGS)
-				return -1;
-			segs[n].s = p + i;
-			segs[n].len = j - i;
-			n++;
-		}
-		i = j;
-	}
-	return n;
-}
-
 static bool ts_is_param(const ts_seg *s)
 {
 	return s->len >= 2 && s->s[0] == '{' && s->s[s->len - 1] == '}';
@@ -487,22 +496,35 @@ static bool ts_rest_better(const ts_seq_rest *a, const ts_seq_rest *b)
 	return a->multi < b->multi;
 }
 
+/* The first REST record for `verb`: records are sorted by verb, then path. */
+static size_t ts_rest_first(const ts_map *m, const char *verb)
+{
+	size_t lo = 0, hi = m->rest.n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(m->rest.v[mid].e.verb, verb) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 const ts_rest_entry *ts_map_rest(const ts_map *m, const char *verb,
 				 const char *path, size_t len)
 {
-	ts_seg c[TS_MAX_SEGS], t[TS_MAX_SEGS];
+	ts_seg c[TS_MAX_SEGS];
 	int nc = ts_split(path, len, c);
 	if (nc < 0)
 		return NULL;
 	const ts_seq_rest *best = NULL;
-	for (size_t i = 0; i < m->rest.n; i++) {
+	for (size_t i = ts_rest_first(m, verb);
+	     i < m->rest.n && !strcmp(m->rest.v[i].e.verb, verb); i++) {
 		const ts_seq_rest *r = &m->rest.v[i];
-		if (strcmp(r->e.verb, verb))
+		/* Without a multi-segment parameter the lengths must agree. */
+		if (r->nsegs < 0 || (!r->multi && r->nsegs != nc))
 			continue;
-		int nt = ts_split(r->e.path, strlen(r->e.path), t);
-		if (nt < 0)
-			continue;
-		if (ts_match(t, nt, c, nc) && ts_rest_better(r, best))
+		if (ts_match(r->segs, r->nsegs, c, nc) && ts_rest_better(r, best))
 			best = r;
 	}
 	return best ? &best->e : NULL;

@@ -46,11 +46,19 @@ typedef struct ts_seq_named {
 	size_t seq;
 } ts_seq_named;
 
+/* One segment of a REST path, between slashes. */
+typedef struct ts_seg {
+	const char *s;
+	size_t len;
+} ts_seg;
+
 typedef struct ts_seq_rest {
 	ts_rest_entry e;
 	ts_pending needs;
 	size_t seq;
 	unsigned literal, multi;   /* specificity, see ts_rest_better */
+	const ts_seg *segs;        /* the path split once, by ts_map_finish */
+	int nsegs;                 /* -1: too many to match */
 } ts_seq_rest;
 
 typedef struct ts_seq_octokit {
