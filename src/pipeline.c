@@ -295,6 +295,19 @@ static int ts_read_input(const ts_config *cfg, ts_arena *a, const ts_target *t,
 	return 0;
 }
 
+/* A workflow others may call is inferred once, for them and for itself:
+ * the answer is shared through the repository cache. NULL: infer it. */
+static const ts_inference *ts_infer_callable(const ts_infer_ctx *ic, const ts_target *t,
+					     const ts_source *src, ts_repo_cache *cache,
+					     const ts_workflow **wf)
+{
+	if (!ts_callable(t, src, cache))
+		return NULL;
+	ts_infer_ctx shared = *ic;
+	shared.path = t->rel;
+	return ts_infer_shared(&shared, wf);
+}
+
 /* infer -> plan, shared by ts_process and ts_plan_count. */
 static int ts_analyse(const ts_config *cfg, ts_arena *a, const ts_target *t,
 		      ts_repo_cache *cache, const ts_node *root, ts_file_result *r,
@@ -318,11 +331,16 @@ static int ts_analyse(const ts_config *cfg, ts_arena *a, const ts_target *t,
 		ic.callee_arena = &cache->arena;
 		ic.guard = ts_cache_guard;
 	}
-	ts_inference *inf = ts_alloc(a, sizeof(*inf));
-	ts_infer(&ic, wf, inf);
+	const ts_workflow *used = wf;
+	const ts_inference *inf = ts_infer_callable(&ic, t, r->src, cache, &used);
+	if (!inf) {
+		ts_inference *mine = ts_alloc(a, sizeof(*mine));
+		ts_infer(&ic, wf, mine);
+		inf = mine;
+	}
 	ts_plan *plan = ts_alloc(a, sizeof(*plan));
-	ts_plan_make(a, cfg->map, r->src, wf, inf, &cfg->plan, plan);
-	r->wf = wf;
+	ts_plan_make(a, cfg->map, r->src, used, inf, &cfg->plan, plan);
+	r->wf = used;
 	r->inf = inf;
 	r->plan = plan;
 	return 0;

@@ -102,6 +102,15 @@ typedef struct ts_inference {
 
 int ts_infer(const ts_infer_ctx *ctx, const ts_workflow *wf, ts_inference *out);
 
+/* ts_infer for the workflow at ctx->path (relative to the root) when
+ * others in the repository may call it: its callers infer it on its own,
+ * as a top file, and keep the answer in ctx->callees, which is this
+ * file's answer too. So it is worked out once: here, or by the first
+ * caller. *wf is the model the answer refers to, in ctx->callee_arena.
+ * NULL when the shared callees are busy or the file cannot be read: then
+ * ts_infer as usual. */
+const ts_inference *ts_infer_shared(const ts_infer_ctx *ctx, const ts_workflow **wf);
+
 /* Reads a `permissions:` value (a mapping, read-all, write-all, {}) into
  * levels. Returns -1 when it cannot be read (an expression, a typo). */
 int ts_permissions_read(const ts_map *map, const ts_node *value,

@@ -208,6 +208,7 @@ typedef struct ts_callee_info {
 	int height;             /* longest chain of calls below, cycles cut;
 				   -1 until measured */
 	bool inferred;
+	const ts_workflow *wf;          /* what inf was made from */
 	const ts_inference *inf;        /* NULL when it cannot be read: err */
 	ts_error err;
 } ts_callee_info;
@@ -328,6 +329,7 @@ static const ts_inference *ts_callee(const ts_infer_ctx *ctx, const char *rel,
 			sub.path = rel;
 			ts_inference *inf = ts_alloc(sub.arena, sizeof(*inf));
 			ts_infer(&sub, wf, inf);
+			ci->wf = wf;
 			ci->inf = inf;
 		}
 	}
@@ -395,4 +397,17 @@ static void ts_call_guarded(ts_jobctx *jc, const ts_use *u, const ts_reason *why
 		return;
 	}
 	ts_callee_grants(jc, inf, rel, why);
+}
+
+const ts_inference *ts_infer_shared(const ts_infer_ctx *ctx, const ts_workflow **wf)
+{
+	if (!ctx->callees || !ctx->path || !ctx->read ||
+	    (ctx->guard && !ctx->guard(ctx->read_ud, true)))
+		return NULL;
+	ts_error err;
+	const ts_inference *inf = ts_callee(ctx, ctx->path, &err);
+	*wf = inf ? ts_info(ctx, ctx->path)->wf : NULL;
+	if (ctx->guard)
+		ctx->guard(ctx->read_ud, false);
+	return inf;
 }
