@@ -66,9 +66,3 @@ void ts_arena_free(ts_arena *a)
 void ts_arena_pool_free(void)
 {
 }
-
-/* Zeroed all the same: this allocator is for finding bugs, not speed. */
-void *ts_alloc_raw(ts_arena *a, size_t size)
-{
-	return ts_alloc_block(a, size);
-}

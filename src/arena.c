@@ -117,20 +117,6 @@ void *ts_alloc_block(ts_arena *a, size_t size)
 	return ts_alloc(a, size);
 }
 
-void *ts_alloc_raw(ts_arena *a, size_t size)
-{
-	size_t need = (size + TS_ALIGN - 1) & ~(size_t)(TS_ALIGN - 1);
-	if (need < size)
-		ts_oom();
-	if (need > a->left)
-		return ts_alloc_block(a, size);     /* a fresh block: zeroing it is the least of it */
-	void *p = a->cur;
-	a->cur += need;
-	a->left -= need;
-	a->used += need;
-	return p;
-}
-
 void ts_arena_free(ts_arena *a)
 {
 	ts_arena_block *b = a->head;

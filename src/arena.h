@@ -33,9 +33,10 @@ typedef struct ts_arena {
 
 /* Zeroed, aligned to 16. */
 static inline void *ts_alloc(ts_arena *a, size_t size);
-/* The same, not zeroed: only for a large array whose every element is
- * written before it is read (zeroing it would cost more than filling it). */
-void *ts_alloc_raw(ts_arena *a, size_t size);
+/* The same, not zeroed: only for memory every byte of which is written
+ * before it is read (a string copied in, a file read in), where zeroing
+ * would write it twice. */
+static inline void *ts_alloc_raw(ts_arena *a, size_t size);
 /* ts_alloc when the newest block has no room: takes a new one. */
 void *ts_alloc_block(ts_arena *a, size_t size);
 void *ts_alloc_array(ts_arena *a, size_t n, size_t size); /* checks n*size overflow */
@@ -73,16 +74,24 @@ char *ts_buf_cstr(ts_buf *b);
 
 /* Inline, because a workflow's tree and model are many small objects: the
  * call and the library memset cost more than the allocation itself. */
+static inline void *ts_alloc_raw(ts_arena *a, size_t size)
+{
+	size_t need = (size + 15) & ~(size_t)15;
+	if (need < size || need > a->left)
+		return ts_alloc_block(a, size);     /* zeroed: the least of a new block */
+	void *p = a->cur;
+	a->cur += need;
+	a->left -= need;
+	a->used += need;
+	return p;
+}
+
 static inline void *ts_alloc(ts_arena *a, size_t size)
 {
 	size_t need = (size + 15) & ~(size_t)15;
 	if (need < size || need > a->left)
 		return ts_alloc_block(a, size);
-	void *p = a->cur;
-	a->cur += need;
-	a->left -= need;
-	a->used += need;
-	return memset(p, 0, size);
+	return memset(ts_alloc_raw(a, size), 0, size);
 }
 
 #endif

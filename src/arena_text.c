@@ -23,7 +23,7 @@ void *ts_alloc_array(ts_arena *a, size_t n, size_t size)
 
 char *ts_strndup(ts_arena *a, const char *s, size_t len)
 {
-	char *p = ts_alloc(a, len + 1);
+	char *p = ts_alloc_raw(a, len + 1);
 	if (len)
 		memcpy(p, s, len);
 	p[len] = '\0';
@@ -43,7 +43,7 @@ char *ts_vsprintf(ts_arena *a, const char *fmt, va_list ap)
 	va_end(cp);
 	if (n < 0)
 		n = 0;
-	char *p = ts_alloc(a, (size_t)n + 1);
+	char *p = ts_alloc_raw(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
@@ -64,9 +64,14 @@ void *ts_grow(ts_arena *a, void *old, size_t *cap, size_t want, size_t size)
 	size_t ncap = *cap ? *cap * 2 : 8;
 	while (ncap < want)
 		ncap *= 2;
-	void *p = ts_alloc_array(a, ncap, size);
-	if (old && *cap)
-		memcpy(p, old, *cap * size);
+	if (ncap > SIZE_MAX / size)
+		ts_alloc_array(a, ncap, size);          /* reports the overflow */
+	/* The old part is copied, the rest zeroed, each byte written once. */
+	char *p = ts_alloc_raw(a, ncap * size);
+	size_t kept = old ? *cap * size : 0;
+	if (kept)
+		memcpy(p, old, kept);
+	memset(p + kept, 0, ncap * size - kept);
 	*cap = ncap;
 	return p;
 }

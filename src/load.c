@@ -175,7 +175,7 @@ static int ts_read_fd(ts_arena *a, int fd, size_t size, size_t max,
 	if (size > max)
 		return ts_fail(err, 0, 0, "file is %zu bytes, over the limit of %zu (--max-size)",
 			       size, max);
-	char *buf = ts_alloc(a, size + 1);
+	char *buf = ts_alloc_raw(a, size + 1);    /* read over, then ended */
 	size_t got = 0;
 	while (got < size) {
 		ssize_t r = read(fd, buf + got, size - got);

@@ -9,7 +9,7 @@ void ts_splice(ts_arena *a, const char *text, size_t len, const ts_plan *plan,
 	size_t total = len;
 	for (size_t i = 0; i < plan->nins; i++)
 		total += plan->ins[i].len;
-	char *buf = ts_alloc(a, total + 1);
+	char *buf = ts_alloc_raw(a, total + 1);  /* every byte copied below */
 	out->at = ts_alloc_array(a, plan->nins ? plan->nins : 1, sizeof(*out->at));
 	size_t from = 0, to = 0;
 	for (size_t i = 0; i < plan->nins; i++) {

@@ -66,7 +66,7 @@ const char *ts_literal_text(ts_arena *a, const char *text, size_t start, size_t 
 	size_t indent = ts_content_indent(text, start, end);
 	if (!indent || !ts_tail_spaces(text, start, end))
 		return NULL;
-	char *out = ts_alloc(a, end - start + 1);
+	char *out = ts_alloc_raw(a, end - start + 1);   /* written up to out[o] */
 	size_t o = 0, breaks = 0;     /* line breaks owed since the last text */
 	bool any = false;
 	size_t pos = start;
