@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "discover.h"
 #include "pipeline.h"
+#include "yaml.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -255,5 +256,6 @@ int main(int argc, char **argv)
 	ts_map_free(map);
 	ts_cli_free(&cli);
 	ts_arena_pool_free();
+	ts_yaml_release();
 	return rc;
 }

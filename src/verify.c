@@ -23,6 +23,7 @@ typedef struct ts_vstream {
 	struct fy_parser *p;
 	struct fy_diag *diag;
 	struct fy_event *ev;
+	bool ended;             /* read to its end without an error */
 	ts_vframe frames[TS_VDEPTH];
 	int depth;
 } ts_vstream;
@@ -34,6 +35,7 @@ static int ts_vopen(ts_vstream *s, const char *text, size_t len)
 	s->p = NULL;
 	s->diag = NULL;
 	s->ev = NULL;
+	s->ended = false;
 	s->depth = 0;
 	s->p = ts_yaml_open(text, len, &s->diag);
 	return s->p ? 0 : -1;
@@ -43,7 +45,7 @@ static void ts_vclose(ts_vstream *s)
 {
 	if (s->ev)
 		fy_parser_event_free(s->p, s->ev);
-	ts_yaml_close(s->p, s->diag);
+	ts_yaml_close(s->p, s->diag, s->ended);
 }
 
 /* Records where the stream stands: which mapping, which key. */
@@ -95,6 +97,8 @@ static struct fy_event *ts_vnext(ts_vstream *s)
 	s->ev = fy_parser_parse(s->p);
 	if (s->ev)
 		ts_vtrack(s, s->ev);
+	else
+		s->ended = !fy_parser_get_stream_error(s->p);
 	return s->ev;
 }
 

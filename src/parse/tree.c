@@ -753,9 +753,10 @@ int ts_parse(ts_arena *a, const char *text, size_t len,
 	}
 	if (rc == 0 && fy_parser_get_stream_error(fyp))
 		rc = ts_diag_error(diag, err);
+	bool ended = rc == 0;
 	if (rc == 0 && !b.root)
 		rc = ts_fail(err, 0, 0, "empty document: no workflow in it");
-	ts_yaml_close(fyp, diag);
+	ts_yaml_close(fyp, diag, ended);
 	free(b.items);
 	*root = rc == 0 ? b.root : NULL;
 	return rc;
