@@ -425,14 +425,19 @@ int ts_job_levels(const ts_map *map, ts_arena *a, const ts_job_needs *jn,
 	if (jn->job->permissions.key) {
 		if (ts_permissions_read(map, jn->job->permissions.value, level) == 0)
 			return 0;
-		*why = "its `permissions:` cannot be read";
+		if (why)
+			*why = "its `permissions:` cannot be read";
 		return -1;
 	}
 	if (!jn->resolved) {
-		*why = "its needs cannot be proven";
-		for (size_t i = 0; i < jn->nnotes; i++)
-			if (jn->notes[i].kind == TS_NOTE_UNRESOLVED)
-				*why = ts_sprintf(a, "%s: %s", jn->notes[i].at.what, jn->notes[i].text);
+		/* the last note that left it unresolved says why */
+		size_t i = jn->nnotes;
+		while (i > 0 && jn->notes[i - 1].kind != TS_NOTE_UNRESOLVED)
+			i--;
+		if (why)
+			*why = i ? ts_sprintf(a, "%s: %s", jn->notes[i - 1].at.what,
+					      jn->notes[i - 1].text)
+				 : "its needs cannot be proven";
 		return -1;
 	}
 	for (size_t i = 0; i < jn->ngrants; i++)
@@ -446,8 +451,7 @@ static void ts_callers(const ts_infer_ctx *ctx, ts_inference *out)
 	out->callers_known = true;
 	for (size_t i = 0; i < out->njobs; i++) {
 		ts_level level[TS_MAX_SCOPES];
-		const char *why;
-		if (ts_job_levels(ctx->map, ctx->arena, &out->jobs[i], level, &why) < 0) {
+		if (ts_job_levels(ctx->map, ctx->arena, &out->jobs[i], level, NULL) < 0) {
 			out->callers_known = false;
 			continue;
 		}

@@ -51,8 +51,8 @@ void ts_run_step(ts_jobctx *jc, const ts_step *s, const ts_env *env);
 void ts_findings_apply(ts_jobctx *jc, const ts_findings *f, const ts_step *s);
 
 /* What a job asks of its caller: its own block if it has one (a run fails
- * at start-up if the caller grants less), else its needs. -1 with *why when
- * neither can be known. */
+ * at start-up if the caller grants less), else its needs. -1 when neither
+ * can be known, with *why unless `why` is NULL. */
 int ts_job_levels(const ts_map *map, ts_arena *a, const ts_job_needs *jn,
 		  ts_level level[TS_MAX_SCOPES], const char **why);
 
