@@ -47,8 +47,13 @@ char *ts_sprintf(ts_arena *a, const char *fmt, ...)
 char *ts_vsprintf(ts_arena *a, const char *fmt, va_list ap);
 
 /* Grow an array held in the arena: returns a copy with room for `want`
- * elements (at least doubling), or `old` when it already has the room. */
+ * elements (at least doubling), or `old` when it already has the room.
+ * The new elements are zeroed. */
 void *ts_grow(ts_arena *a, void *old, size_t *cap, size_t want, size_t size);
+/* The same, the new elements left unset: for arrays that write each
+ * element as they add it (a buffer, a record of events). Zeroing the room
+ * ahead would touch memory that may never be used. */
+void *ts_grow_raw(ts_arena *a, void *old, size_t *cap, size_t want, size_t size);
 
 /* Frees everything the arena holds. Its blocks are kept (up to 8 MiB in
  * all, for every thread) for the arenas that follow, so that a batch does

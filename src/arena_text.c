@@ -57,7 +57,7 @@ char *ts_sprintf(ts_arena *a, const char *fmt, ...)
 	return p;
 }
 
-void *ts_grow(ts_arena *a, void *old, size_t *cap, size_t want, size_t size)
+void *ts_grow_raw(ts_arena *a, void *old, size_t *cap, size_t want, size_t size)
 {
 	if (want <= *cap)
 		return old;
@@ -66,13 +66,19 @@ void *ts_grow(ts_arena *a, void *old, size_t *cap, size_t want, size_t size)
 		ncap *= 2;
 	if (ncap > SIZE_MAX / size)
 		ts_alloc_array(a, ncap, size);          /* reports the overflow */
-	/* The old part is copied, the rest zeroed, each byte written once. */
-	char *p = ts_alloc_raw(a, ncap * size);
-	size_t kept = old ? *cap * size : 0;
-	if (kept)
-		memcpy(p, old, kept);
-	memset(p + kept, 0, ncap * size - kept);
+	void *p = ts_alloc_raw(a, ncap * size);
+	if (old && *cap)
+		memcpy(p, old, *cap * size);
 	*cap = ncap;
+	return p;
+}
+
+void *ts_grow(ts_arena *a, void *old, size_t *cap, size_t want, size_t size)
+{
+	size_t had = old ? *cap : 0;
+	char *p = ts_grow_raw(a, old, cap, want, size);
+	if (p != old)
+		memset(p + had * size, 0, (*cap - had) * size);
 	return p;
 }
 
@@ -86,7 +92,7 @@ void ts_buf_init(ts_buf *b, ts_arena *a)
 void ts_buf_add(ts_buf *b, const char *s, size_t len)
 {
 	if (b->len + len + 1 > b->cap)
-		b->data = ts_grow(b->arena, b->data, &b->cap, b->len + len + 1, 1);
+		b->data = ts_grow_raw(b->arena, b->data, &b->cap, b->len + len + 1, 1);
 	if (len)
 		memcpy(b->data + b->len, s, len);
 	b->len += len;
