@@ -220,6 +220,7 @@ typedef struct ts_input {
 	const ts_source *src;
 	const ts_node *root;
 	const ts_yevents *events;
+	bool callable;          /* others in the repository may call it */
 } ts_input;
 
 /* A workflow that others may call goes into the repository cache, where
@@ -274,13 +275,16 @@ static int ts_read_input(const ts_config *cfg, ts_arena *a, const ts_target *t,
 			 ts_repo_cache *cache, ts_input *in, ts_error *err)
 {
 	ts_cached_file *f = ts_cache_find(cache, t->rel);
+	/* in the cache: a caller read it, or it was found callable below */
+	in->callable = ts_usable(f);
 	if (!ts_usable(f)) {
 		bool known = f != NULL;
 		f = ts_alloc(a, sizeof(*f));
 		ts_load_opts lo = {cfg->max_size, t->root};
 		if (ts_load(a, t->path, &lo, &f->src, err) < 0)
 			return -1;
-		ts_cached_file *kept = !known && ts_callable(t, &f->src, cache)
+		in->callable = ts_callable(t, &f->src, cache);
+		ts_cached_file *kept = !known && in->callable
 			? ts_cache_add(cfg, cache, t, f, err) : f;
 		if (!kept)
 			return -1;
@@ -298,10 +302,9 @@ static int ts_read_input(const ts_config *cfg, ts_arena *a, const ts_target *t,
 /* A workflow others may call is inferred once, for them and for itself:
  * the answer is shared through the repository cache. NULL: infer it. */
 static const ts_inference *ts_infer_callable(const ts_infer_ctx *ic, const ts_target *t,
-					     const ts_source *src, ts_repo_cache *cache,
-					     const ts_workflow **wf)
+					     bool callable, const ts_workflow **wf)
 {
-	if (!ts_callable(t, src, cache))
+	if (!callable || !ic->callees || !t->rel)
 		return NULL;
 	ts_infer_ctx shared = *ic;
 	shared.path = t->rel;
@@ -310,8 +313,8 @@ static const ts_inference *ts_infer_callable(const ts_infer_ctx *ic, const ts_ta
 
 /* infer -> plan, shared by ts_process and ts_plan_count. */
 static int ts_analyse(const ts_config *cfg, ts_arena *a, const ts_target *t,
-		      ts_repo_cache *cache, const ts_node *root, ts_file_result *r,
-		      ts_error *err)
+		      ts_repo_cache *cache, const ts_node *root, bool callable,
+		      ts_file_result *r, ts_error *err)
 {
 	ts_workflow *wf = ts_alloc(a, sizeof(*wf));
 	if (ts_workflow_read(a, root, wf, err) < 0) {
@@ -332,7 +335,7 @@ static int ts_analyse(const ts_config *cfg, ts_arena *a, const ts_target *t,
 		ic.guard = ts_cache_guard;
 	}
 	const ts_workflow *used = wf;
-	const ts_inference *inf = ts_infer_callable(&ic, t, r->src, cache, &used);
+	const ts_inference *inf = ts_infer_callable(&ic, t, callable, &used);
 	if (!inf) {
 		ts_inference *mine = ts_alloc(a, sizeof(*mine));
 		ts_infer(&ic, wf, mine);
@@ -400,7 +403,7 @@ void ts_process(const ts_config *cfg, ts_worker *w, const ts_target *t,
 		return;
 	}
 	r->src = in.src;
-	int rc = ts_analyse(cfg, a, t, cache, in.root, r, &err);
+	int rc = ts_analyse(cfg, a, t, cache, in.root, in.callable, r, &err);
 	if (rc < 0)
 		ts_result_error(r, &err, false);
 	if (rc != 0)
@@ -426,7 +429,7 @@ int ts_plan_count(const ts_config *cfg, const char *path, const char *text,
 	int n = -1;
 	if (ts_load_bytes(path, text, len, &lo, &f.src, err) == 0 &&
 	    ts_parse_into(cfg, &a, &f, false, err) == 0) {
-		int rc = ts_analyse(cfg, &a, &t, NULL, f.root, &r, err);
+		int rc = ts_analyse(cfg, &a, &t, NULL, f.root, false, &r, err);
 		n = rc < 0 ? -1 : rc > 0 ? 0 : (int)r.plan->nins;
 	}
 	ts_arena_free(&a);
