@@ -221,11 +221,11 @@ static int ts_run_paths(const ts_cli *cli, const ts_map *map)
 	ts_arena a = TS_ARENA_INIT;
 	ts_targets targets = {NULL, 0, 0};
 	for (size_t i = 0; i < cli->npaths; i++)
-		ts_discover(&a, cli->paths[i], &targets);
+		ts_discover(&a, cli->paths[i], i + 1, &targets);
 	ts_config cfg = {map, {cli->no_top_level, cli->no_comments}, cli->max_size, 0,
 			 cli->mode == TS_MODE_FIX};
 	ts_emit_opts eo = {cli->mode, cli->format, cli->color, cli->summary, cli->quiet,
-			   cli->pr_body, cli->commit_message, cli->progress, targets.n};
+			   cli->pr_body, cli->commit_message, cli->progress, cli->npaths};
 	ts_emitter *em = ts_emitter_new(stdout, stderr, &eo);
 	unsigned n = cli->jobs ? cli->jobs : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	if (n <= 1 || targets.n <= 1)
