@@ -130,17 +130,30 @@ static void *ts_worker_main(void *arg)
 	return NULL;
 }
 
-static void ts_run_serial(const ts_config *cfg, const ts_targets *targets,
-			  ts_emitter *em)
+static void ts_run_one(const ts_config *cfg, ts_worker *w, const ts_target *t,
+		       ts_emitter *em)
+{
+	ts_slot s;
+	memset(&s, 0, sizeof(s));
+	ts_process(cfg, w, t, &s.arena, &s.r, &s.cache);
+	ts_emitter_file(em, &s.r);
+	ts_arena_free(&s.arena);
+	ts_cache_release(s.cache);
+}
+
+/* One PATH at a time: its files are found into an arena of their own,
+ * freed once they are out, so memory does not grow with the PATHs. */
+static void ts_run_serial(const ts_config *cfg, const char *const *paths,
+			  size_t npaths, ts_emitter *em)
 {
 	ts_worker w = {NULL};
-	for (size_t i = 0; i < targets->n; i++) {
-		ts_slot s;
-		memset(&s, 0, sizeof(s));
-		ts_process(cfg, &w, &targets->v[i], &s.arena, &s.r, &s.cache);
-		ts_emitter_file(em, &s.r);
-		ts_arena_free(&s.arena);
-		ts_cache_release(s.cache);
+	for (size_t p = 0; p < npaths; p++) {
+		ts_arena a = TS_ARENA_INIT;
+		ts_targets t = {NULL, 0, 0};
+		ts_discover(&a, paths[p], p + 1, &t);
+		for (size_t i = 0; i < t.n; i++)
+			ts_run_one(cfg, &w, &t.v[i], em);
+		ts_arena_free(&a);
 	}
 	ts_worker_done(&w);
 }
@@ -218,24 +231,25 @@ static int ts_exit_code(const ts_cli *cli, const ts_totals *t)
 
 static int ts_run_paths(const ts_cli *cli, const ts_map *map)
 {
-	ts_arena a = TS_ARENA_INIT;
-	ts_targets targets = {NULL, 0, 0};
-	for (size_t i = 0; i < cli->npaths; i++)
-		ts_discover(&a, cli->paths[i], i + 1, &targets);
 	ts_config cfg = {map, {cli->no_top_level, cli->no_comments}, cli->max_size, 0,
 			 cli->mode == TS_MODE_FIX};
 	ts_emit_opts eo = {cli->mode, cli->format, cli->color, cli->summary, cli->quiet,
 			   cli->pr_body, cli->commit_message, cli->progress, cli->npaths};
 	ts_emitter *em = ts_emitter_new(stdout, stderr, &eo);
 	unsigned n = cli->jobs ? cli->jobs : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
-	if (n <= 1 || targets.n <= 1)
-		ts_run_serial(&cfg, &targets, em);
-	else
+	if (n <= 1) {
+		ts_run_serial(&cfg, cli->paths, cli->npaths, em);
+	} else {
+		ts_arena a = TS_ARENA_INIT;
+		ts_targets targets = {NULL, 0, 0};
+		for (size_t i = 0; i < cli->npaths; i++)
+			ts_discover(&a, cli->paths[i], i + 1, &targets);
 		ts_run_parallel(&cfg, &targets, em, n);
+		ts_arena_free(&a);
+	}
 	ts_totals totals;
 	ts_emitter_end(em, &totals);
 	ts_emitter_free(em);
-	ts_arena_free(&a);
 	return ts_exit_code(cli, &totals);
 }
 
