@@ -6,6 +6,7 @@
 #include "discover.h"
 #include "pipeline.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -15,8 +16,11 @@
 #include <unistd.h>
 
 /* ------------------------------------------------------------------ */
-/* The batch: workers fill result slots; the main thread emits them in   */
-/* order and frees each as soon as it is out, so memory stays bounded.   */
+/* The batch: workers find the PATHs' files one PATH at a time as they  */
+/* need work and fill result slots; the main thread emits the results  */
+/* in order and frees each as soon as it is out. Workers run at most   */
+/* `window` files ahead of emission, so memory stays the same however  */
+/* many files and PATHs a run has.                                     */
 
 typedef struct ts_slot {
 	ts_arena arena;
@@ -25,91 +29,175 @@ typedef struct ts_slot {
 	bool done;
 } ts_slot;
 
-/* A repository's files in the batch (targets of one root lie together).
- * A worker stays in one repository while it has files: two workers in the
- * same one would contend for its cache, and the one that finds it busy
- * parses and infers again what the other already has. */
-typedef struct ts_repo_run {
+/* One PATH's files: one repository's (discover.h), numbered in the run
+ * from `first`. Its targets are in its own arena, freed once its last
+ * file has been emitted. A worker stays in one chunk while it has files:
+ * two workers in the same repository would contend for its cache, and
+ * the one that finds it busy parses and infers again what the other
+ * already has. */
+typedef struct ts_chunk {
+	ts_arena arena;
+	const ts_target *v;
+	size_t first;
 	size_t next, end;       /* the next file to take, one past the last */
-} ts_repo_run;
+} ts_chunk;
 
+/* Files and chunks are numbered from 0 in the order given; file i has
+ * slots[i % window], and chunk c chunks[c % window]. A slot is free again
+ * once its file is out, and no file is taken beyond the window. The
+ * chunks kept, [head, tail), fit too: a chunk is only discovered while
+ * found < emitted + window, so the chunks after the head each start at a
+ * distinct file in (emitted, emitted + window). */
 typedef struct ts_batch {
 	const ts_config *cfg;
-	const ts_targets *targets;
+	const char *const *paths;
+	size_t npaths;
+	size_t next_path;       /* the next PATH to discover */
+	bool discovering;       /* a worker is discovering next_path - 1 */
+	size_t found;           /* files discovered so far */
 	ts_slot *slots;
-	ts_repo_run *runs;
-	size_t nruns;
-	size_t claimed;         /* runs before this one have had a worker */
-	size_t open;            /* runs before this one are all taken */
+	ts_chunk *chunks;
+	size_t head, tail;      /* the chunks not yet all emitted */
+	size_t claimed;         /* chunks before this one have had a worker */
+	size_t open;            /* chunks before this one are all taken */
 	size_t emitted;         /* files emitted so far */
 	size_t window;          /* how far workers may run ahead of emission */
 	pthread_mutex_t mu;
 	/* Signalled only when someone waits on it: a broadcast for every file
 	 * cost more than the work on small files. */
-	pthread_cond_t slot_done;       /* the main thread waits for slot `emitted` */
-	pthread_cond_t window_moved;    /* workers wait for room in the window */
+	pthread_cond_t slot_done;       /* the main thread waits for file `emitted`,
+					   or for the last PATH to be discovered */
+	pthread_cond_t window_moved;    /* workers wait for room in the window,
+					   or for a discovery to end */
 	bool main_waits;
 	unsigned workers_wait;
 } ts_batch;
 
-static bool ts_same_root(const ts_target *a, const ts_target *b)
+static ts_chunk *ts_chunk_at(ts_batch *b, size_t c)
 {
-	return a->root == b->root || (a->root && b->root && !strcmp(a->root, b->root));
+	return &b->chunks[c % b->window];
 }
 
-/* Splits the targets into repository runs; returns how many. */
-static size_t ts_repo_runs(const ts_targets *t, ts_repo_run *runs)
+/* Whether chunk c is kept and has a file to take inside the window. */
+static bool ts_has_work(ts_batch *b, size_t c)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < t->n; i++) {
-		if (i == 0 || !ts_same_root(&t->v[i - 1], &t->v[i]))
-			runs[n++].next = i;
-		runs[n - 1].end = i + 1;
+	if (c < b->head || c >= b->tail)
+		return false;
+	const ts_chunk *k = ts_chunk_at(b, c);
+	return k->next < k->end && k->next < b->emitted + b->window;
+}
+
+/* Moves `open` past the chunks whose files have all been taken (or
+ * emitted: the main thread frees chunks without moving it). */
+static void ts_pass_taken(ts_batch *b)
+{
+	if (b->open < b->head)
+		b->open = b->head;
+	while (b->open < b->tail) {
+		const ts_chunk *k = ts_chunk_at(b, b->open);
+		if (k->next < k->end)
+			break;
+		b->open++;
 	}
-	return n;
 }
 
-/* The run a worker takes its next file from, under b->mu: its own, else a
- * repository nobody has started, else (near the end, or when a large
- * repository fills the window) one another worker is in. SIZE_MAX when
- * every file in the window is taken. */
+/* The worker's own chunk, else one nobody has started; SIZE_MAX when
+ * neither has a file inside the window. Under b->mu. */
 static size_t ts_pick_run(ts_batch *b, size_t cur)
 {
-	size_t limit = b->emitted + b->window;
-	if (cur < b->nruns && b->runs[cur].next < b->runs[cur].end &&
-	    b->runs[cur].next < limit)
+	if (ts_has_work(b, cur))
 		return cur;
-	if (b->claimed < b->nruns && b->runs[b->claimed].next < limit)
+	if (ts_has_work(b, b->claimed))
 		return b->claimed++;
-	for (size_t r = b->open; r < b->claimed; r++)
-		if (b->runs[r].next < b->runs[r].end && b->runs[r].next < limit)
-			return r;
 	return SIZE_MAX;
 }
 
-/* The next file for a worker in run *cur, or SIZE_MAX when there is none
- * left. Files are emitted in order, so none is taken beyond the window. */
-static size_t ts_take(ts_batch *b, size_t *cur)
+/* A chunk another worker is in (near the end, or when a large repository
+ * fills the window), or SIZE_MAX. Under b->mu. */
+static size_t ts_pick_other(ts_batch *b)
+{
+	for (size_t c = b->open; c < b->claimed; c++)
+		if (ts_has_work(b, c))
+			return c;
+	return SIZE_MAX;
+}
+
+static bool ts_all_found(const ts_batch *b)
+{
+	return b->next_path == b->npaths && !b->discovering;
+}
+
+/* One discoverer at a time, so that PATHs keep their order, and only
+ * while its files could be taken (which bounds the chunks kept). */
+static bool ts_may_discover(const ts_batch *b)
+{
+	return !b->discovering && b->next_path < b->npaths &&
+	       b->found < b->emitted + b->window;
+}
+
+static void ts_chunk_add(ts_batch *b, const ts_arena *a, const ts_targets *t)
+{
+	assert(b->tail - b->head < b->window);
+	ts_chunk *k = ts_chunk_at(b, b->tail++);
+	k->arena = *a;
+	k->v = t->v;
+	k->first = k->next = b->found;
+	k->end = b->found += t->n;
+}
+
+/* Discovers the next PATH, under b->mu, which it lets go of while it reads
+ * the folders. A PATH with no files makes no chunk. */
+static void ts_discover_next(ts_batch *b)
+{
+	size_t p = b->next_path++;
+	b->discovering = true;
+	pthread_mutex_unlock(&b->mu);
+	ts_arena a = TS_ARENA_INIT;
+	ts_targets t = {NULL, 0, 0};
+	ts_discover(&a, b->paths[p], p + 1, &t);
+	if (!t.n)
+		ts_arena_free(&a);
+	pthread_mutex_lock(&b->mu);
+	b->discovering = false;
+	if (t.n)
+		ts_chunk_add(b, &a, &t);
+	if (b->workers_wait)
+		pthread_cond_broadcast(&b->window_moved);
+	if (b->main_waits && ts_all_found(b))
+		pthread_cond_signal(&b->slot_done);   /* it may wait for no file */
+}
+
+/* The next file for a worker in chunk *cur, and its number in *i; NULL
+ * when every file has been taken. Prefers its own chunk, then one nobody
+ * has started, then a PATH not discovered yet, then another's chunk. */
+static const ts_target *ts_take(ts_batch *b, size_t *cur, size_t *i)
 {
 	pthread_mutex_lock(&b->mu);
-	size_t i = SIZE_MAX;
+	const ts_target *t = NULL;
 	for (;;) {
-		while (b->open < b->nruns && b->runs[b->open].next == b->runs[b->open].end)
-			b->open++;
-		if (b->open == b->nruns)
-			break;
-		size_t r = ts_pick_run(b, *cur);
-		if (r != SIZE_MAX) {
-			*cur = r;
-			i = b->runs[r].next++;
+		ts_pass_taken(b);
+		size_t c = ts_pick_run(b, *cur);
+		if (c == SIZE_MAX && ts_may_discover(b)) {
+			ts_discover_next(b);
+			continue;
+		}
+		if (c == SIZE_MAX)
+			c = ts_pick_other(b);
+		if (c != SIZE_MAX) {
+			ts_chunk *k = ts_chunk_at(b, c);
+			*cur = c;
+			*i = k->next++;
+			t = &k->v[*i - k->first];
 			break;
 		}
+		if (ts_all_found(b) && b->open == b->tail)
+			break;
 		b->workers_wait++;
 		pthread_cond_wait(&b->window_moved, &b->mu);
 		b->workers_wait--;
 	}
 	pthread_mutex_unlock(&b->mu);
-	return i;
+	return t;
 }
 
 static void *ts_worker_main(void *arg)
@@ -117,9 +205,10 @@ static void *ts_worker_main(void *arg)
 	ts_batch *b = arg;
 	ts_worker w = {NULL};
 	size_t i, cur = SIZE_MAX;
-	while ((i = ts_take(b, &cur)) != SIZE_MAX) {
-		ts_slot *s = &b->slots[i];
-		ts_process(b->cfg, &w, &b->targets->v[i], &s->arena, &s->r, &s->cache);
+	const ts_target *t;
+	while ((t = ts_take(b, &cur, &i))) {
+		ts_slot *s = &b->slots[i % b->window];
+		ts_process(b->cfg, &w, t, &s->arena, &s->r, &s->cache);
 		pthread_mutex_lock(&b->mu);
 		s->done = true;
 		if (b->main_waits && i == b->emitted)
@@ -128,6 +217,49 @@ static void *ts_worker_main(void *arg)
 	}
 	ts_worker_done(&w);
 	return NULL;
+}
+
+/* Waits for file i, the next to emit; false when the run has no file i.
+ * It never waits for ever: file i is inside the window, so a worker
+ * looking for work takes it (ts_pick_run or ts_pick_other find any file
+ * inside the window nobody has taken) or, when it is not discovered yet
+ * (found == i < emitted + window), discovers its PATH unless a discovery
+ * is under way. Workers wait only when they can do neither, and what
+ * would let them (the window moving, a discovery ending) wakes them. */
+static bool ts_wait_file(ts_batch *b, size_t i)
+{
+	ts_slot *s = &b->slots[i % b->window];
+	pthread_mutex_lock(&b->mu);
+	while (!s->done && !(ts_all_found(b) && i == b->found)) {
+		b->main_waits = true;
+		pthread_cond_wait(&b->slot_done, &b->mu);
+		b->main_waits = false;
+	}
+	bool done = s->done;
+	pthread_mutex_unlock(&b->mu);
+	return done;
+}
+
+/* File i has been emitted: its slot is free again, and its chunk's
+ * targets go with the chunk's last file. */
+static void ts_emitted(ts_batch *b, size_t i)
+{
+	ts_slot *s = &b->slots[i % b->window];
+	ts_arena_free(&s->arena);
+	ts_cache_release(s->cache);
+	ts_arena gone = TS_ARENA_INIT;
+	pthread_mutex_lock(&b->mu);
+	s->done = false;
+	b->emitted = i + 1;
+	ts_chunk *k = ts_chunk_at(b, b->head);   /* file i's: those before are out */
+	if (b->emitted == k->end) {
+		gone = k->arena;
+		b->head++;
+	}
+	if (b->workers_wait)
+		pthread_cond_broadcast(&b->window_moved);
+	pthread_mutex_unlock(&b->mu);
+	ts_arena_free(&gone);
 }
 
 static void ts_run_one(const ts_config *cfg, ts_worker *w, const ts_target *t,
@@ -158,44 +290,31 @@ static void ts_run_serial(const ts_config *cfg, const char *const *paths,
 	ts_worker_done(&w);
 }
 
-static void ts_run_parallel(const ts_config *cfg, const ts_targets *targets,
-			    ts_emitter *em, unsigned nthreads)
+static void ts_run_parallel(const ts_config *cfg, const char *const *paths,
+			    size_t npaths, ts_emitter *em, unsigned nthreads)
 {
 	/* Files differ a lot in cost (a few take most of the time), so workers
 	 * may run well ahead of emission; the window still bounds memory. */
-	ts_batch b = {.cfg = cfg, .targets = targets, .window = 64 * (size_t)nthreads,
+	ts_batch b = {.cfg = cfg, .paths = paths, .npaths = npaths,
+		      .window = 64 * (size_t)nthreads,
 		      .mu = PTHREAD_MUTEX_INITIALIZER,
 		      .slot_done = PTHREAD_COND_INITIALIZER,
 		      .window_moved = PTHREAD_COND_INITIALIZER};
-	b.slots = calloc(targets->n, sizeof(*b.slots));
-	b.runs = calloc(targets->n, sizeof(*b.runs));
+	b.slots = calloc(b.window, sizeof(*b.slots));
+	b.chunks = calloc(b.window, sizeof(*b.chunks));
 	pthread_t *th = calloc(nthreads, sizeof(*th));
-	if (!b.slots || !b.runs || !th)
+	if (!b.slots || !b.chunks || !th)
 		abort();
-	b.nruns = ts_repo_runs(targets, b.runs);
 	for (unsigned t = 0; t < nthreads; t++)
 		pthread_create(&th[t], NULL, ts_worker_main, &b);
-	for (size_t i = 0; i < targets->n; i++) {
-		pthread_mutex_lock(&b.mu);
-		while (!b.slots[i].done) {
-			b.main_waits = true;
-			pthread_cond_wait(&b.slot_done, &b.mu);
-			b.main_waits = false;
-		}
-		pthread_mutex_unlock(&b.mu);
-		ts_emitter_file(em, &b.slots[i].r);
-		ts_arena_free(&b.slots[i].arena);
-		ts_cache_release(b.slots[i].cache);
-		pthread_mutex_lock(&b.mu);
-		b.emitted = i + 1;
-		if (b.workers_wait)
-			pthread_cond_broadcast(&b.window_moved);
-		pthread_mutex_unlock(&b.mu);
+	for (size_t i = 0; ts_wait_file(&b, i); i++) {
+		ts_emitter_file(em, &b.slots[i % b.window].r);
+		ts_emitted(&b, i);
 	}
 	for (unsigned t = 0; t < nthreads; t++)
 		pthread_join(th[t], NULL);
 	free(th);
-	free(b.runs);
+	free(b.chunks);
 	free(b.slots);
 }
 
@@ -237,16 +356,10 @@ static int ts_run_paths(const ts_cli *cli, const ts_map *map)
 			   cli->pr_body, cli->commit_message, cli->progress, cli->npaths};
 	ts_emitter *em = ts_emitter_new(stdout, stderr, &eo);
 	unsigned n = cli->jobs ? cli->jobs : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
-	if (n <= 1) {
+	if (n <= 1)
 		ts_run_serial(&cfg, cli->paths, cli->npaths, em);
-	} else {
-		ts_arena a = TS_ARENA_INIT;
-		ts_targets targets = {NULL, 0, 0};
-		for (size_t i = 0; i < cli->npaths; i++)
-			ts_discover(&a, cli->paths[i], i + 1, &targets);
-		ts_run_parallel(&cfg, &targets, em, n);
-		ts_arena_free(&a);
-	}
+	else
+		ts_run_parallel(&cfg, cli->paths, cli->npaths, em, n);
 	ts_totals totals;
 	ts_emitter_end(em, &totals);
 	ts_emitter_free(em);
