@@ -29,18 +29,25 @@ typedef struct ts_slot {
 	bool done;
 } ts_slot;
 
-/* One PATH's files: one repository's (discover.h), numbered in the run
- * from `first`. Its targets are in its own arena, freed once its last
- * file has been emitted. A worker stays in one chunk while it has files:
- * two workers in the same repository would contend for its cache, and
- * the one that finds it busy parses and infers again what the other
- * already has. */
+/* One PATH's files, numbered in the batch from `first`. Its targets are
+ * in its own arena, freed once its last file has been emitted. */
 typedef struct ts_chunk {
 	ts_arena arena;
 	const ts_target *v;
 	size_t first;
 	size_t next, end;       /* the next file to take, one past the last */
+	size_t run;
 } ts_chunk;
+
+/* A repository's files in the batch are a run: consecutive chunks with one
+ * root (a PATH's files all have one, see discover.h, and the next PATH may
+ * be in the same repository). A worker stays in one run while it has
+ * files: two workers in the same repository would contend for its cache,
+ * and the one that finds it busy parses and infers again what the other
+ * already has. Where a worker is: */
+typedef struct ts_place {
+	size_t chunk, run;
+} ts_place;
 
 /* Files and chunks are numbered from 0 in the order given; file i has
  * slots[i % window], and chunk c chunks[c % window]. A slot is free again
@@ -58,7 +65,11 @@ typedef struct ts_batch {
 	ts_slot *slots;
 	ts_chunk *chunks;
 	size_t head, tail;      /* the chunks not yet all emitted */
-	size_t claimed;         /* chunks before this one have had a worker */
+	size_t runs;            /* runs so far: chunks' runs count from 1 */
+	char *last_root;        /* the last chunk's root (a copy: the chunk may
+				   be freed before the next one is added) */
+	size_t claimed;         /* chunks before this one are in runs that
+				   have had a worker */
 	size_t open;            /* chunks before this one are all taken */
 	size_t emitted;         /* files emitted so far */
 	size_t window;          /* how far workers may run ahead of emission */
@@ -101,18 +112,35 @@ static void ts_pass_taken(ts_batch *b)
 	}
 }
 
-/* The worker's own chunk, else one nobody has started; SIZE_MAX when
- * neither has a file inside the window. Under b->mu. */
-static size_t ts_pick_run(ts_batch *b, size_t cur)
+/* The chunk of the worker's own run to take from, or SIZE_MAX. A run's
+ * files are taken in order: the first kept chunk with files left. */
+static size_t ts_own_chunk(ts_batch *b, const ts_place *at)
 {
-	if (ts_has_work(b, cur))
-		return cur;
-	if (ts_has_work(b, b->claimed))
-		return b->claimed++;
+	for (size_t c = at->chunk < b->head ? b->head : at->chunk; c < b->tail; c++) {
+		const ts_chunk *k = ts_chunk_at(b, c);
+		if (k->run != at->run)
+			break;
+		if (k->next < k->end)
+			return ts_has_work(b, c) ? c : SIZE_MAX;
+	}
 	return SIZE_MAX;
 }
 
-/* A chunk another worker is in (near the end, or when a large repository
+/* The worker's own run, else one nobody has started; SIZE_MAX when
+ * neither has a file inside the window. Under b->mu. */
+static size_t ts_pick_run(ts_batch *b, const ts_place *at)
+{
+	size_t c = ts_own_chunk(b, at);
+	if (c != SIZE_MAX || !ts_has_work(b, b->claimed))
+		return c;
+	c = b->claimed;
+	size_t run = ts_chunk_at(b, c)->run;
+	while (b->claimed < b->tail && ts_chunk_at(b, b->claimed)->run == run)
+		b->claimed++;
+	return c;
+}
+
+/* A run another worker is in (near the end, or when a large repository
  * fills the window), or SIZE_MAX. Under b->mu. */
 static size_t ts_pick_other(ts_batch *b)
 {
@@ -135,12 +163,37 @@ static bool ts_may_discover(const ts_batch *b)
 	       b->found < b->emitted + b->window;
 }
 
+static bool ts_same_root(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Whether a new chunk in `root` goes on the last chunk's run; if not, it
+ * starts the next one. */
+static bool ts_same_run(ts_batch *b, const char *root)
+{
+	if (b->runs && ts_same_root(b->last_root, root))
+		return true;
+	b->runs++;
+	free(b->last_root);
+	b->last_root = root ? strdup(root) : NULL;
+	if (root && !b->last_root)
+		abort();
+	return false;
+}
+
+/* A PATH's files as the next chunk. When they go on a run a worker has
+ * started, that worker takes them, as it would have had the PATHs been
+ * one. */
 static void ts_chunk_add(ts_batch *b, const ts_arena *a, const ts_targets *t)
 {
 	assert(b->tail - b->head < b->window);
+	if (ts_same_run(b, t->v[0].root) && b->claimed == b->tail)
+		b->claimed++;
 	ts_chunk *k = ts_chunk_at(b, b->tail++);
 	k->arena = *a;
 	k->v = t->v;
+	k->run = b->runs;
 	k->first = k->next = b->found;
 	k->end = b->found += t->n;
 }
@@ -167,16 +220,16 @@ static void ts_discover_next(ts_batch *b)
 		pthread_cond_signal(&b->slot_done);   /* it may wait for no file */
 }
 
-/* The next file for a worker in chunk *cur, and its number in *i; NULL
- * when every file has been taken. Prefers its own chunk, then one nobody
- * has started, then a PATH not discovered yet, then another's chunk. */
-static const ts_target *ts_take(ts_batch *b, size_t *cur, size_t *i)
+/* The next file for a worker at *at, and its number in *i; NULL when
+ * every file has been taken. Prefers its own run, then one nobody has
+ * started, then a PATH not discovered yet, then another's run. */
+static const ts_target *ts_take(ts_batch *b, ts_place *at, size_t *i)
 {
 	pthread_mutex_lock(&b->mu);
 	const ts_target *t = NULL;
 	for (;;) {
 		ts_pass_taken(b);
-		size_t c = ts_pick_run(b, *cur);
+		size_t c = ts_pick_run(b, at);
 		if (c == SIZE_MAX && ts_may_discover(b)) {
 			ts_discover_next(b);
 			continue;
@@ -185,7 +238,7 @@ static const ts_target *ts_take(ts_batch *b, size_t *cur, size_t *i)
 			c = ts_pick_other(b);
 		if (c != SIZE_MAX) {
 			ts_chunk *k = ts_chunk_at(b, c);
-			*cur = c;
+			*at = (ts_place){c, k->run};
 			*i = k->next++;
 			t = &k->v[*i - k->first];
 			break;
@@ -204,9 +257,10 @@ static void *ts_worker_main(void *arg)
 {
 	ts_batch *b = arg;
 	ts_worker w = {NULL};
-	size_t i, cur = SIZE_MAX;
+	ts_place at = {SIZE_MAX, 0};
+	size_t i;
 	const ts_target *t;
-	while ((t = ts_take(b, &cur, &i))) {
+	while ((t = ts_take(b, &at, &i))) {
 		ts_slot *s = &b->slots[i % b->window];
 		ts_process(b->cfg, &w, t, &s->arena, &s->r, &s->cache);
 		pthread_mutex_lock(&b->mu);
@@ -314,6 +368,7 @@ static void ts_run_parallel(const ts_config *cfg, const char *const *paths,
 	for (unsigned t = 0; t < nthreads; t++)
 		pthread_join(th[t], NULL);
 	free(th);
+	free(b.last_root);
 	free(b.chunks);
 	free(b.slots);
 }
