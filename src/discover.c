@@ -147,7 +147,7 @@ static void ts_add_folder(ts_arena *a, const char *dir, const char *root,
 		ts_add_at(a, out, ts_join(a, dir, names[i]), root, rel_dir, NULL);
 }
 
-void ts_discover(ts_arena *a, const char *path, ts_targets *out)
+static void ts_discover_path(ts_arena *a, const char *path, ts_targets *out)
 {
 	struct stat st;
 	if (stat(path, &st) < 0) {
@@ -169,4 +169,12 @@ void ts_discover(ts_arena *a, const char *path, ts_targets *out)
 		ts_add_folder(a, wf, ts_strdup(a, abs), out);
 	else
 		ts_add_folder(a, path, ts_discover_root(a, path), out);
+}
+
+void ts_discover(ts_arena *a, const char *path, size_t path_no, ts_targets *out)
+{
+	size_t first = out->n;
+	ts_discover_path(a, path, out);
+	for (size_t i = first; i < out->n; i++)
+		out->v[i].path_no = path_no;
 }

@@ -8,6 +8,8 @@
  * Entries named like workflows that are not regular files are still listed: load
  * reports them, so the user sees every file that was passed over and why.
  * A PATH that does not exist is one ts_target with `error` set.
+ * All the targets of one PATH have the same root, so a PATH's files are
+ * one repository's run of work.
  */
 #ifndef TS_DISCOVER_H
 #define TS_DISCOVER_H
@@ -23,6 +25,8 @@ typedef struct ts_target {
 	const char *rel;        /* the path from the root, as a workflow's
 				   `uses: ./...` names it; NULL when the file is
 				   not found under its root */
+	size_t path_no;         /* the PATH it came from, 1-based, for the
+				   progress line; 0 when not from one */
 } ts_target;
 
 typedef struct ts_targets {
@@ -30,9 +34,9 @@ typedef struct ts_targets {
 	size_t n, cap;
 } ts_targets;
 
-/* Appends the files for one PATH. Never fails: problems become targets
- * with `error` set. */
-void ts_discover(ts_arena *a, const char *path, ts_targets *out);
+/* Appends the files for one PATH, the `path_no`th given. Never fails:
+ * problems become targets with `error` set. */
+void ts_discover(ts_arena *a, const char *path, size_t path_no, ts_targets *out);
 
 /* The repository root above `path` (the nearest folder holding .git), or
  * NULL. Exposed for infer's local actions and reusable workflows. */

@@ -386,6 +386,7 @@ void ts_process(const ts_config *cfg, ts_worker *w, const ts_target *t,
 	r->path = t->path;
 	r->display = t->display;
 	r->root = t->root;
+	r->path_no = t->path_no;
 	r->map = cfg->map;
 	if (t->error) {
 		ts_fail(&err, 0, 0, "%s", t->error);

@@ -127,7 +127,7 @@ static void targets(ts_arena *a, ts_targets *t)
 		t->v[t->n++] = x;
 	}
 	for (size_t i = 0; i < sizeof(discovered) / sizeof(discovered[0]); i++)
-		ts_discover(a, discovered[i], t);
+		ts_discover(a, discovered[i], i + 1, t);
 }
 
 /* One run over the shared inputs, as `tokenscope check` would do it. */

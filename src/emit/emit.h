@@ -29,6 +29,7 @@ typedef struct ts_file_result {
 	const char *path;       /* as opened */
 	const char *display;    /* relative to the repository root */
 	const char *root;       /* the repository root, or NULL */
+	size_t path_no;         /* the PATH it came from, 1-based (0: none) */
 	ts_file_status status;
 	ts_error err;           /* ERROR (and NOT_WORKFLOW: why) */
 	bool internal;          /* the error is ours (verification), not the input's */
@@ -58,7 +59,8 @@ typedef struct ts_emit_opts {
 	const char *pr_body;    /* --pr-body FILE: the markdown body, written at the end */
 	const char *commit_message;     /* --commit-message FILE */
 	bool progress;          /* a progress line on stderr (a terminal) */
-	size_t total;           /* files in the run, for the progress line */
+	size_t npaths;          /* PATHs in the run, for the progress line (the
+				   number of files is not known until the end) */
 } ts_emit_opts;
 
 /* Counts for the closing summary and the exit code. */

@@ -159,6 +159,7 @@ typedef struct ts_progress {
 	bool shown;             /* a line is on the terminal now */
 	bool ever;              /* ... or has been: the run is a long one */
 	double start;
+	size_t path_no;         /* the PATH of the last file emitted */
 } ts_progress;
 
 static double ts_now(void)
@@ -218,15 +219,20 @@ void ts_progress_clear(ts_emitter *e)
 
 /* Only once a run has taken a second, so short runs never see it; then
  * redrawn after each file, below whatever that file printed. */
-static void ts_progress_draw(ts_emitter *e)
+static void ts_progress_draw(ts_emitter *e, const ts_file_result *r)
 {
 	ts_progress *p = &ts_fmt(e)->progress;
+	if (r->path_no)
+		p->path_no = r->path_no;
 	if (!p->on || (!p->ever && ts_now() - p->start < 1.0))
 		return;
+	/* How far through the PATHs, not the files: files are found one PATH
+	 * at a time, as the run reaches it, so their total is not known. */
 	const ts_totals *t = &e->totals;
-	fprintf(e->err, "\r\033[Ktokenscope: %zu/%zu files, %zu repositor%s, %zu changed, %zu error%s",
-		t->files, e->opts.total, t->repos, t->repos == 1 ? "y" : "ies", t->changed,
-		t->errors, t->errors == 1 ? "" : "s");
+	fprintf(e->err, "\r\033[Ktokenscope: %zu file%s, path %zu/%zu, %zu repositor%s, "
+		"%zu changed, %zu error%s", t->files, t->files == 1 ? "" : "s", p->path_no,
+		e->opts.npaths, t->repos, t->repos == 1 ? "y" : "ies", t->changed, t->errors,
+		t->errors == 1 ? "" : "s");
 	fflush(e->err);
 	p->shown = p->ever = true;
 }
@@ -247,7 +253,7 @@ void ts_formats_file(ts_emitter *e, const ts_file_result *r, ts_arena *a)
 	if (f->commit)
 		ts_commit_file(f->commit, r, a);
 	fflush(e->out);
-	ts_progress_draw(e);
+	ts_progress_draw(e, r);
 }
 
 /* Side outputs are written whole at the end; a failure to write one is an
