@@ -735,10 +735,11 @@ int ts_parse(ts_arena *a, const char *text, size_t len,
 	if (b.events) {
 		/* In the corpus 65% of files have more than one event per 20
 		 * bytes, 1.4% more than one per 8 (at most one per 5.8). Room
-		 * for one per 8 is reserved, not touched, so growing (a copy
-		 * of the record) is rare. */
+		 * for one per 8 made no run faster and the peak 3 MiB larger
+		 * (the arena's blocks grow with it), so most files grow the
+		 * record once. */
 		memset(b.events, 0, sizeof(*b.events));
-		b.events->cap = len / 8 + 16;
+		b.events->cap = len / 20 + 16;
 		b.events->v = ts_alloc_raw(a, b.events->cap * sizeof(*b.events->v));
 	}
 	b.max_depth = opts && opts->max_depth ? opts->max_depth : 64;
