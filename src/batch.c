@@ -12,6 +12,7 @@ typedef struct ts_slot {
 	ts_file_result r;
 	ts_repo_cache *cache;   /* held until the result is emitted */
 	bool done;
+	size_t bytes;           /* what its arena held when done */
 } ts_slot;
 
 /* One PATH's files, numbered in the batch from `first`. Its targets are
@@ -58,6 +59,7 @@ typedef struct ts_batch {
 	size_t open;            /* chunks before this one are all taken */
 	size_t emitted;         /* files emitted so far */
 	size_t window;          /* how far workers may run ahead of emission */
+	size_t held;            /* bytes held by results done, not emitted */
 	pthread_mutex_t mu;
 	/* Signalled only when someone waits on it: a broadcast for every file
 	 * cost more than the work on small files. */
@@ -74,13 +76,21 @@ static ts_chunk *ts_chunk_at(ts_batch *b, size_t c)
 	return &b->chunks[c % b->window];
 }
 
+/* Results waiting to be emitted may hold this much before workers take
+ * only the next file to emit: large files finished ahead of a slow one
+ * would otherwise hold what the window lets them (one 400 KB workflow's
+ * arena is 9 MiB). Over the benchmark the -j 2 peak fell from 45-50 MiB
+ * to 42-48, with the same wall time. */
+enum { TS_HELD_MAX = 16 << 20 };
+
 /* Whether chunk c is kept and has a file to take inside the window. */
 static bool ts_has_work(ts_batch *b, size_t c)
 {
 	if (c < b->head || c >= b->tail)
 		return false;
 	const ts_chunk *k = ts_chunk_at(b, c);
-	return k->next < k->end && k->next < b->emitted + b->window;
+	return k->next < k->end && k->next < b->emitted + b->window &&
+	       (b->held < TS_HELD_MAX || k->next == b->emitted);
 }
 
 /* Moves `open` past the chunks whose files have all been taken (or
@@ -250,6 +260,8 @@ static void *ts_worker_main(void *arg)
 		ts_process(b->cfg, &w, t, &s->arena, &s->r, &s->cache);
 		pthread_mutex_lock(&b->mu);
 		s->done = true;
+		s->bytes = s->arena.used;
+		b->held += s->bytes;
 		if (b->main_waits && i == b->emitted)
 			pthread_cond_signal(&b->slot_done);
 		pthread_mutex_unlock(&b->mu);
@@ -289,6 +301,7 @@ static void ts_emitted(ts_batch *b, size_t i)
 	ts_arena gone = TS_ARENA_INIT;
 	pthread_mutex_lock(&b->mu);
 	s->done = false;
+	b->held -= s->bytes;
 	b->emitted = i + 1;
 	ts_chunk *k = ts_chunk_at(b, b->head);   /* file i's: those before are out */
 	if (b->emitted == k->end) {
