@@ -55,7 +55,7 @@ void *ts_grow(ts_arena *a, void *old, size_t *cap, size_t want, size_t size);
  * ahead would touch memory that may never be used. */
 void *ts_grow_raw(ts_arena *a, void *old, size_t *cap, size_t want, size_t size);
 
-/* Frees everything the arena holds. Its blocks are kept (up to 8 MiB in
+/* Frees everything the arena holds. Its blocks are kept (up to 1 MiB in
  * all, for every thread) for the arenas that follow, so that a batch does
  * not ask the kernel for fresh pages file after file. */
 void ts_arena_free(ts_arena *a);
