@@ -283,6 +283,8 @@ ts_value ts_expr_eval(const ts_expr_ctx *ctx, const char *expr, size_t len)
 
 ts_value ts_expr_subst(const ts_expr_ctx *ctx, const char *text, size_t len)
 {
+	if (!memmem(text, len, "${{", 3))         /* most values: plain text */
+		return ts_val(TS_VAL_TEXT, ts_strndup(ctx->arena, text, len));
 	ts_buf b;
 	ts_buf_init(&b, ctx->arena);
 	ts_val_kind kind = TS_VAL_TEXT;
