@@ -37,9 +37,16 @@ char *ts_strdup(ts_arena *a, const char *s)
 
 char *ts_vsprintf(ts_arena *a, const char *fmt, va_list ap)
 {
+	/* Formatted straight into the newest block's free room when it fits,
+	 * as it nearly always does: vsnprintf once instead of twice. */
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	int n = a->left ? vsnprintf(a->cur, a->left, fmt, cp) : -1;
+	va_end(cp);
+	if (n >= 0 && (((size_t)n + 16) & ~(size_t)15) <= a->left)
+		return ts_alloc_raw(a, (size_t)n + 1);  /* a->cur: the text */
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		n = 0;
