@@ -119,7 +119,7 @@ void *ts_alloc_block(ts_arena *a, size_t size)
 	a->head = b;
 	a->cur = (char *)b->data;
 	a->left = b->size;
-	return ts_alloc(a, size);
+	return ts_alloc_raw(a, size);
 }
 
 void ts_arena_free(ts_arena *a)

@@ -37,7 +37,8 @@ static inline void *ts_alloc(ts_arena *a, size_t size);
  * before it is read (a string copied in, a file read in), where zeroing
  * would write it twice. */
 static inline void *ts_alloc_raw(ts_arena *a, size_t size);
-/* ts_alloc when the newest block has no room: takes a new one. */
+/* ts_alloc_raw when the newest block has no room: takes a new one. The
+ * memory is not zeroed. */
 void *ts_alloc_block(ts_arena *a, size_t size);
 void *ts_alloc_array(ts_arena *a, size_t n, size_t size); /* checks n*size overflow */
 char *ts_strndup(ts_arena *a, const char *s, size_t len); /* always NUL-terminated */
@@ -83,7 +84,7 @@ static inline void *ts_alloc_raw(ts_arena *a, size_t size)
 {
 	size_t need = (size + 15) & ~(size_t)15;
 	if (need < size || need > a->left)
-		return ts_alloc_block(a, size);     /* zeroed: the least of a new block */
+		return ts_alloc_block(a, size);
 	void *p = a->cur;
 	a->cur += need;
 	a->left -= need;
@@ -93,9 +94,6 @@ static inline void *ts_alloc_raw(ts_arena *a, size_t size)
 
 static inline void *ts_alloc(ts_arena *a, size_t size)
 {
-	size_t need = (size + 15) & ~(size_t)15;
-	if (need < size || need > a->left)
-		return ts_alloc_block(a, size);
 	return memset(ts_alloc_raw(a, size), 0, size);
 }
 
