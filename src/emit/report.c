@@ -175,6 +175,13 @@ ts_emitter *ts_emitter_new(FILE *out, FILE *err, const ts_emit_opts *opts)
 	return e;
 }
 
+/* explain --summary in text: one summary at the end, nothing per file. */
+static bool ts_summary_only(const ts_emitter *e)
+{
+	return e->opts.mode == TS_MODE_EXPLAIN && e->opts.summary_only &&
+	       (e->opts.format == TS_FORMAT_DIFF || e->opts.format == TS_FORMAT_TEXT);
+}
+
 void ts_emitter_file(ts_emitter *e, const ts_file_result *r)
 {
 	ts_arena a = TS_ARENA_INIT;
@@ -184,7 +191,8 @@ void ts_emitter_file(ts_emitter *e, const ts_file_result *r)
 		ts_text_file(e, r, &a);
 	/* the machine format, if it is one; --pr-body, --commit-message, progress */
 	ts_formats_file(e, r, &a);
-	ts_unknowns_add(e, r);
+	if (ts_summary_only(e))
+		ts_unknowns_add(e, r);  /* only explain --summary shows them */
 	ts_arena_free(&a);
 	fflush(e->out);
 }
@@ -215,7 +223,7 @@ void ts_emitter_end(ts_emitter *e, ts_totals *totals)
 	 * --commit-message, whose failures count as errors */
 	ts_formats_end(e);
 	if (e->opts.format == TS_FORMAT_DIFF || e->opts.format == TS_FORMAT_TEXT) {
-		if (e->opts.mode == TS_MODE_EXPLAIN && e->opts.summary_only)
+		if (ts_summary_only(e))
 			ts_explain_summary(e);
 		else if (!e->opts.quiet)
 			ts_summary(e, e->opts.mode == TS_MODE_DIFF ? e->err : e->out);
