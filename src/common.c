@@ -48,11 +48,6 @@ const char *ts_level_name(ts_level l)
 	}
 }
 
-bool ts_streq(const char *a, size_t alen, const char *b)
-{
-	return strlen(b) == alen && memcmp(a, b, alen) == 0;
-}
-
 bool ts_strcaseeq(const char *a, size_t alen, const char *b)
 {
 	return strlen(b) == alen && strncasecmp(a, b, alen) == 0;
