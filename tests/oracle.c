@@ -103,8 +103,16 @@ static void tl_push(tl_olist *l, struct fy_event *ev)
 static void tl_events(tl_olist *l, const char *text, size_t n, const size_t *at,
 		      const size_t *len, size_t nins)
 {
-	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_SLOPPY_FLOW_INDENTATION};
-	struct fy_parser *p = fy_parser_create(&cfg);
+	/* libfyaml's default diagnostics print warnings (an unknown %
+	 * directive) to stderr, which only clutters a fuzzer's log */
+	struct fy_diag_cfg dc;
+	fy_diag_cfg_default(&dc);
+	dc.fp = NULL;
+	dc.level = FYET_ERROR;
+	struct fy_diag *diag = fy_diag_create(&dc);
+	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_SLOPPY_FLOW_INDENTATION,
+				   .diag = diag};
+	struct fy_parser *p = diag ? fy_parser_create(&cfg) : NULL;
 	if (!p || fy_parser_set_string(p, text, n) != 0)
 		abort();
 	size_t sub = 0;         /* > 0: inside a dropped value, its nesting */
@@ -129,6 +137,7 @@ static void tl_events(tl_olist *l, const char *text, size_t n, const size_t *at,
 	}
 	l->error = fy_parser_get_stream_error(p);
 	fy_parser_destroy(p);
+	fy_diag_destroy(diag);
 }
 
 static void tl_free(tl_olist *l)
