@@ -9,6 +9,7 @@
 #include "map_internal.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -496,18 +497,29 @@ static bool ts_rest_better(const ts_seq_rest *a, const ts_seq_rest *b)
 	return a->multi < b->multi;
 }
 
-/* The first REST record for `verb`: records are sorted by verb, then path. */
-static size_t ts_rest_first(const ts_map *m, const char *verb)
+/* The first of n records (`size` bytes each, sorted by the string at
+ * `key_at` in each) whose string is not below `key`. */
+static size_t ts_first_at_least(const void *v, size_t n, size_t size, size_t key_at,
+				const char *key)
 {
-	size_t lo = 0, hi = m->rest.n;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (strcmp(m->rest.v[mid].e.verb, verb) < 0)
+		const char *k;
+		memcpy(&k, (const char *)v + mid * size + key_at, sizeof(k));
+		if (strcmp(k, key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
+}
+
+/* The first REST record for `verb`: records are sorted by verb, then path. */
+static size_t ts_rest_first(const ts_map *m, const char *verb)
+{
+	return ts_first_at_least(m->rest.v, m->rest.n, sizeof(*m->rest.v),
+				 offsetof(ts_seq_rest, e.verb), verb);
 }
 
 const ts_rest_entry *ts_map_rest(const ts_map *m, const char *verb,
@@ -541,15 +553,8 @@ static bool ts_in_range(const ts_action_entry *e, int major)
 /* First action record whose name equals `lower`, by binary search. */
 static size_t ts_action_first(const ts_map *m, const char *lower)
 {
-	size_t lo = 0, hi = m->actions.n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (strcmp(m->actions.v[mid].e.name, lower) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return ts_first_at_least(m->actions.v, m->actions.n, sizeof(*m->actions.v),
+				 offsetof(ts_action_build, e.name), lower);
 }
 
 const ts_action_entry *ts_map_action(const ts_map *m, const char *name,
