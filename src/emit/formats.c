@@ -128,6 +128,13 @@ const char *ts_impossible_text(ts_arena *a, const ts_job *j, const ts_note *n)
 	return ts_sprintf(a, "Job `%s`: %s %s.", j->id, ts_reason_text(a, &n->at), n->text);
 }
 
+void ts_note_place(const ts_file_result *r, const ts_job *j, const ts_note *n,
+		   const char **file, int *line)
+{
+	*file = n->at.file ? n->at.file : r->display;
+	*line = n->at.line ? n->at.line : j->key->line;
+}
+
 const char *ts_needs_line(ts_arena *a, const ts_file_result *r, size_t i)
 {
 	const ts_job_needs *jn = &r->inf->jobs[i];

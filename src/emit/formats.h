@@ -72,6 +72,10 @@ const char *ts_needs_line(ts_arena *a, const ts_file_result *r, size_t i);
 const char *ts_reason_text(ts_arena *a, const ts_reason *why);
 /* "Job `x`: <call> (<where>) <why it cannot work>." for an IMPOSSIBLE note. */
 const char *ts_impossible_text(ts_arena *a, const ts_job *j, const ts_note *n);
+/* Where an annotation of note n of job j goes: the file and line the note
+ * names (a local action's), else this file at the job's key. */
+void ts_note_place(const ts_file_result *r, const ts_job *j, const ts_note *n,
+		   const char **file, int *line);
 uint64_t ts_fnv1a(uint64_t h, const char *s);
 
 

@@ -91,8 +91,10 @@ static void ts_gh_impossible(ts_buf *b, ts_arena *a, const ts_file_result *r, si
 		const ts_note *n = &jn->notes[k];
 		if (n->kind != TS_NOTE_IMPOSSIBLE)
 			continue;
-		ts_gh_cmd c = {"warning", n->at.file ? n->at.file : r->display,
-			       n->at.line ? n->at.line : j->key->line, 0,
+		const char *file;
+		int line;
+		ts_note_place(r, j, n, &file, &line);
+		ts_gh_cmd c = {"warning", file, line, 0,
 			       "tokenscope: GITHUB_TOKEN cannot make this call",
 			       ts_impossible_text(a, j, n)};
 		ts_gh_emit(b, &c);

@@ -78,6 +78,15 @@ static const char *ts_uri(ts_arena *a, const char *path)
 	return ts_buf_cstr(&b);
 }
 
+/* A SARIF message object, `"key": {"text": ...}`: messages, descriptions
+ * and inserted content all take this shape. */
+static void ts_sarif_text(ts_jw *w, const char *key, const char *text)
+{
+	ts_jw_obj(w, key);
+	ts_jw_str(w, "text", text);
+	ts_jw_close(w, '}');
+}
+
 static void ts_sarif_location(ts_jw *w, ts_arena *a, const char *path, int line, int col)
 {
 	ts_jw_obj(w, "physicalLocation");
@@ -101,9 +110,7 @@ static void ts_sarif_fix(ts_jw *w, ts_arena *a, const ts_file_result *r,
 	ts_text_pos(r->src, ins->at, &line, &col);
 	ts_jw_arr(w, "fixes");
 	ts_jw_obj(w, NULL);
-	ts_jw_obj(w, "description");
-	ts_jw_str(w, "text", what);
-	ts_jw_close(w, '}');
+	ts_sarif_text(w, "description", what);
 	ts_jw_arr(w, "artifactChanges");
 	ts_jw_obj(w, NULL);
 	ts_jw_obj(w, "artifactLocation");
@@ -117,9 +124,7 @@ static void ts_sarif_fix(ts_jw *w, ts_arena *a, const ts_file_result *r,
 	ts_jw_int(w, "endLine", line);
 	ts_jw_int(w, "endColumn", col);
 	ts_jw_close(w, '}');
-	ts_jw_obj(w, "insertedContent");
-	ts_jw_str(w, "text", ins->text);
-	ts_jw_close(w, '}');
+	ts_sarif_text(w, "insertedContent", ins->text);
 	ts_jw_close(w, '}');
 	ts_jw_close(w, ']');
 	ts_jw_close(w, '}');
@@ -146,9 +151,7 @@ static void ts_sarif_result(ts_jw *w, ts_arena *a, const ts_file_result *r,
 	ts_jw_str(w, "ruleId", ts_rules[res->rule].id);
 	ts_jw_int(w, "ruleIndex", res->rule);
 	ts_jw_str(w, "level", ts_rules[res->rule].level);
-	ts_jw_obj(w, "message");
-	ts_jw_str(w, "text", res->message);
-	ts_jw_close(w, '}');
+	ts_sarif_text(w, "message", res->message);
 	ts_jw_arr(w, "locations");
 	ts_jw_obj(w, NULL);
 	ts_sarif_location(w, a, res->path, res->line, res->col);
@@ -225,10 +228,10 @@ static void ts_sarif_impossible(ts_jw *w, ts_arena *a, const ts_file_result *r, 
 		const ts_note *n = &jn->notes[k];
 		if (n->kind != TS_NOTE_IMPOSSIBLE)
 			continue;
-		ts_result res = {TS_RULE_IMPOSSIBLE,
-				 ts_impossible_text(a, j, n),
-				 n->at.file ? n->at.file : r->display,
-				 n->at.line ? n->at.line : j->key->line, 0,
+		const char *file;
+		int line;
+		ts_note_place(r, j, n, &file, &line);
+		ts_result res = {TS_RULE_IMPOSSIBLE, ts_impossible_text(a, j, n), file, line, 0,
 				 ts_sprintf(a, "%s\n%s\n%s", j->id,
 					    n->at.what ? n->at.what : "", n->text)};
 		ts_sarif_result(w, a, r, &res);
@@ -260,9 +263,7 @@ static void ts_sarif_notification(ts_sarif_state *s, const ts_file_result *r, ts
 	bool err = r->status == TS_FILE_ERROR;
 	ts_jw_obj(w, NULL);
 	ts_jw_str(w, "level", err ? "error" : "note");
-	ts_jw_obj(w, "message");
-	ts_jw_str(w, "text", r->err.msg);
-	ts_jw_close(w, '}');
+	ts_sarif_text(w, "message", r->err.msg);
 	ts_jw_arr(w, "locations");
 	ts_jw_obj(w, NULL);
 	ts_sarif_location(w, a, r->display, err ? r->err.line : 0,
@@ -285,12 +286,8 @@ static void ts_sarif_rules(ts_jw *w)
 		ts_jw_obj(w, NULL);
 		ts_jw_str(w, "id", ts_rules[i].id);
 		ts_jw_str(w, "name", ts_rules[i].name);
-		ts_jw_obj(w, "shortDescription");
-		ts_jw_str(w, "text", ts_rules[i].short_text);
-		ts_jw_close(w, '}');
-		ts_jw_obj(w, "fullDescription");
-		ts_jw_str(w, "text", ts_rules[i].help);
-		ts_jw_close(w, '}');
+		ts_sarif_text(w, "shortDescription", ts_rules[i].short_text);
+		ts_sarif_text(w, "fullDescription", ts_rules[i].help);
 		ts_jw_obj(w, "help");
 		ts_jw_str(w, "text", ts_rules[i].help);
 		ts_jw_str(w, "markdown", ts_rules[i].help);
