@@ -11,14 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *ts_alloc_array(ts_arena *a, size_t n, size_t size)
+/* n * size, or the end of the program when it does not fit a size_t. */
+static size_t ts_array_bytes(size_t n, size_t size)
 {
-	if (size && n > SIZE_MAX / size)
-		{
+	if (size && n > SIZE_MAX / size) {
 		fputs("tokenscope: out of memory\n", stderr);
 		abort();
 	}
-	return ts_alloc(a, n * size);
+	return n * size;
+}
+
+void *ts_alloc_array(ts_arena *a, size_t n, size_t size)
+{
+	return ts_alloc(a, ts_array_bytes(n, size));
 }
 
 char *ts_strndup(ts_arena *a, const char *s, size_t len)
@@ -71,9 +76,7 @@ void *ts_grow_raw(ts_arena *a, void *old, size_t *cap, size_t want, size_t size)
 	size_t ncap = *cap ? *cap * 2 : 8;
 	while (ncap < want)
 		ncap *= 2;
-	if (ncap > SIZE_MAX / size)
-		ts_alloc_array(a, ncap, size);          /* reports the overflow */
-	void *p = ts_alloc_raw(a, ncap * size);
+	void *p = ts_alloc_raw(a, ts_array_bytes(ncap, size));
 	if (old && *cap)
 		memcpy(p, old, *cap * size);
 	*cap = ncap;
