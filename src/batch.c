@@ -63,8 +63,8 @@ typedef struct ts_batch {
 	pthread_mutex_t mu;
 	/* Signalled only when someone waits on it: a broadcast for every file
 	 * cost more than the work on small files. */
-	pthread_cond_t slot_done;       /* the main thread waits for file `emitted`,
-					   or for the last PATH to be discovered */
+	pthread_cond_t slot_done;       /* the main thread waits for a burst of
+					   results (ts_burst_ready) */
 	pthread_cond_t window_moved;    /* workers wait for room in the window,
 					   or for a discovery to end */
 	bool main_waits;

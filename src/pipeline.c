@@ -304,7 +304,7 @@ static int ts_read_input(const ts_config *cfg, ts_arena *a, const ts_target *t,
 static const ts_inference *ts_infer_callable(const ts_infer_ctx *ic, const ts_target *t,
 					     bool callable, const ts_workflow **wf)
 {
-	if (!callable || !ic->callees || !t->rel)
+	if (!callable || !t->rel)
 		return NULL;
 	ts_infer_ctx shared = *ic;
 	shared.path = t->rel;
