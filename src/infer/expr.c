@@ -24,6 +24,19 @@ static void ts_trim(const char **s, size_t *len)
 		(*len)--;
 }
 
+/* Does a name start at s[i]: not the tail of a longer name or a member
+ * (`x.word`)? */
+static bool ts_starts_name(const char *s, size_t i)
+{
+	return i == 0 || (!ts_is_ident(s[i - 1]) && s[i - 1] != '.');
+}
+
+/* Does the name before s[i] end there? */
+static bool ts_ends_name(const char *s, size_t len, size_t i)
+{
+	return i == len || !ts_is_ident(s[i]);
+}
+
 /* Is `word` (any case) at s[i], not the tail of a longer name or a member
  * (`x.word`)? The first-letter test comes first: this runs on every value
  * of every env. */
@@ -32,7 +45,7 @@ static bool ts_word_at(const char *s, size_t i, const char *word, size_t wl)
 	if (tolower((unsigned char)s[i]) != tolower((unsigned char)word[0]) ||
 	    strncasecmp(s + i, word, wl))
 		return false;
-	return i == 0 || (!ts_is_ident(s[i - 1]) && s[i - 1] != '.');
+	return ts_starts_name(s, i);
 }
 
 /* Case-insensitive search for `word` as a whole dotted identifier. */
@@ -40,15 +53,9 @@ static bool ts_has_ref(const char *s, size_t len, const char *word)
 {
 	size_t wl = strlen(word);
 	for (size_t i = 0; i + wl <= len; i++)
-		if (ts_word_at(s, i, word, wl) && (i + wl == len || !ts_is_ident(s[i + wl])))
+		if (ts_word_at(s, i, word, wl) && ts_ends_name(s, len, i + wl))
 			return true;
 	return false;
-}
-
-/* Is the name at s[i..len) whole: `word` itself ends there? */
-static bool ts_ends_name(const char *s, size_t len, size_t i)
-{
-	return i == len || !ts_is_ident(s[i]);
 }
 
 /* `secrets` or `github` as a whole context (toJSON(secrets), format('{0}',
@@ -90,8 +97,7 @@ static bool ts_mentions_token(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		char c = (char)(s[i] | 0x20);
-		if ((c == 's' || c == 'g') && (i == 0 || (!ts_is_ident(s[i - 1]) && s[i - 1] != '.')) &&
-		    ts_token_at(s, len, i))
+		if ((c == 's' || c == 'g') && ts_starts_name(s, i) && ts_token_at(s, len, i))
 			return true;
 	}
 	return false;
