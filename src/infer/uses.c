@@ -144,10 +144,7 @@ static const char *ts_undescribed_token_input(ts_jobctx *jc, const ts_step *s,
 			continue;
 		if (e && e->script_input && !strcasecmp(k, e->script_input))
 			continue;
-		const ts_node *vn = ts_node_deref(with->vals[i]);
-		if (vn && vn->kind == TS_NODE_SCALAR && !memmem(vn->text, vn->len, "${{", 3))
-			continue;       /* plain text: never the token */
-		ts_value v = ts_node_value(jc, vn, env);
+		ts_value v = ts_node_value(jc, ts_node_deref(with->vals[i]), env);
 		if (v.kind == TS_VAL_GITHUB_TOKEN)
 			return k;
 	}
