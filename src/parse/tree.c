@@ -149,23 +149,40 @@ static const char *ts_token_text(ts_arena *a, struct fy_token *t, size_t *len)
 	return s ? ts_strndup(a, s, n) : "";
 }
 
+/* A scalar's token as libfyaml marked it, asked for once: the node, its
+ * text and the recorded event all need the marks and the style. */
+typedef struct ts_tok {
+	struct fy_token *t;
+	const struct fy_mark *sm, *em;  /* NULL when the token has none */
+	enum fy_scalar_style style;
+} ts_tok;
+
+static ts_tok ts_tok_of(struct fy_token *t)
+{
+	ts_tok k = {t, NULL, NULL, FYSS_PLAIN};
+	if (t) {
+		k.sm = fy_token_start_mark(t);
+		k.em = fy_token_end_mark(t);
+		k.style = fy_token_scalar_style(t);
+	}
+	return k;
+}
+
 /* The value of a scalar written on one line with nothing to unescape or
  * fold is the source between its marks (quotes excluded), which is far
  * cheaper than asking libfyaml to format it. NULL: let libfyaml do it. A
  * plain scalar's end mark already excludes trailing blanks; a line break
  * means folding, a backslash in "..." an escape, and a quote in '...' an
  * '' pair. memchr, not a loop over the bytes: these are most scalars. */
-static const char *ts_source_text(const ts_builder *b, struct fy_token *t,
-				  size_t *len)
+static const char *ts_source_text(const ts_builder *b, const ts_tok *k, size_t *len)
 {
-	const struct fy_mark *sm = fy_token_start_mark(t);
-	const struct fy_mark *em = fy_token_end_mark(t);
+	const struct fy_mark *sm = k->sm, *em = k->em;
 	if (!sm || !em || sm->line != em->line || em->input_pos < sm->input_pos ||
 	    em->input_pos > b->len)
 		return NULL;
 	const char *p = b->text + sm->input_pos;
 	size_t n = em->input_pos - sm->input_pos;
-	switch (fy_token_scalar_style(t)) {
+	switch (k->style) {
 	case FYSS_PLAIN:
 		break;
 	case FYSS_SINGLE_QUOTED:
@@ -258,10 +275,10 @@ static bool ts_literal_header(const ts_builder *b, size_t i, size_t start, char 
 	return i < b->len && b->text[i] == '\n' && i + 1 == start;
 }
 
-static const char *ts_literal(ts_builder *b, struct fy_event *ev, size_t *len)
+static const char *ts_literal(ts_builder *b, struct fy_event *ev, const ts_tok *k,
+			      size_t *len)
 {
-	struct fy_token *t = ev->scalar.value;
-	const struct fy_mark *sm = fy_token_start_mark(t), *em = fy_token_end_mark(t);
+	const struct fy_mark *sm = k->sm, *em = k->em;
 	char chomp;
 	if (!sm || !em || ev->scalar.anchor || ev->scalar.tag || em->input_pos > b->len ||
 	    !ts_literal_header(b, ts_indicator_at(b, sm->input_pos), sm->input_pos, &chomp))
@@ -269,18 +286,18 @@ static const char *ts_literal(ts_builder *b, struct fy_event *ev, size_t *len)
 	return ts_literal_text(b->a, b->text, sm->input_pos, em->input_pos, chomp, len);
 }
 
-static const char *ts_scalar_text(ts_builder *b, struct fy_event *ev, size_t *len)
+static const char *ts_scalar_text(ts_builder *b, struct fy_event *ev, const ts_tok *k,
+				  size_t *len)
 {
-	struct fy_token *t = ev->scalar.value;
-	if (t && fy_token_scalar_style(t) == FYSS_LITERAL) {
-		const char *lit = ts_literal(b, ev, len);
+	if (k->t && k->style == FYSS_LITERAL) {
+		const char *lit = ts_literal(b, ev, k, len);
 		if (lit)
 			return lit;
 	}
-	const char *s = t ? ts_source_text(b, t, len) : NULL;
+	const char *s = k->t ? ts_source_text(b, k, len) : NULL;
 	if (!s)
-		return ts_token_text(b->a, t, len);
-	if (fy_token_scalar_style(t) == FYSS_SINGLE_QUOTED && memchr(s, '\'', *len))
+		return ts_token_text(b->a, k->t, len);
+	if (k->style == FYSS_SINGLE_QUOTED && memchr(s, '\'', *len))
 		return ts_unquote_single(b->a, s, len);
 	return ts_strndup(b->a, s, *len);
 }
@@ -296,22 +313,19 @@ static ts_node *ts_new_node(ts_builder *b, ts_node_kind kind, struct fy_token *a
 	return n;
 }
 
-static ts_node *ts_scalar(ts_builder *b, struct fy_event *ev)
+static ts_node *ts_scalar(ts_builder *b, struct fy_event *ev, const ts_tok *k)
 {
-	struct fy_token *t = ev->scalar.value;
 	ts_node *n = ts_new_node(b, TS_NODE_SCALAR, ev->scalar.anchor);
 	n->weight = 1;
-	n->text = ts_scalar_text(b, ev, &n->len);
-	const struct fy_mark *sm = t ? fy_token_start_mark(t) : NULL;
-	const struct fy_mark *em = t ? fy_token_end_mark(t) : NULL;
-	switch (t ? fy_token_scalar_style(t) : FYSS_PLAIN) {
+	n->text = ts_scalar_text(b, ev, k, &n->len);
+	switch (k->style) {
 	case FYSS_SINGLE_QUOTED: n->style = TS_SINGLE_QUOTED; break;
 	case FYSS_DOUBLE_QUOTED: n->style = TS_DOUBLE_QUOTED; break;
 	case FYSS_LITERAL: n->style = TS_LITERAL; break;
 	case FYSS_FOLDED: n->style = TS_FOLDED; break;
 	default: n->style = TS_PLAIN; break;
 	}
-	if (!sm || !em) {
+	if (!k->sm || !k->em) {
 		/* An empty value has no bytes: it sits where the last token ended. */
 		n->null = true;
 		n->start = n->end = b->last_end;
@@ -319,8 +333,8 @@ static ts_node *ts_scalar(ts_builder *b, struct fy_event *ev)
 		return n;
 	}
 	bool quoted = n->style == TS_SINGLE_QUOTED || n->style == TS_DOUBLE_QUOTED;
-	ts_set_pos(n, sm, quoted);
-	n->end = em->input_pos + quoted;
+	ts_set_pos(n, k->sm, quoted);
+	n->end = k->em->input_pos + quoted;
 	n->block_scalar_end = n->style == TS_LITERAL || n->style == TS_FOLDED;
 	return n;
 }
@@ -587,14 +601,6 @@ static int ts_second_document(ts_builder *b, struct fy_event *ev)
 /* ------------------------------------------------------------------ */
 /* The recorded event stream (parse.h)                                 */
 
-static void ts_record_marks(ts_yevent *e, struct fy_token *t)
-{
-	const struct fy_mark *sm = t ? fy_token_start_mark(t) : NULL;
-	const struct fy_mark *em = t ? fy_token_end_mark(t) : NULL;
-	e->start = sm && em ? sm->input_pos : (size_t)TS_YE_NO_MARK;
-	e->end = sm && em ? em->input_pos : (size_t)TS_YE_NO_MARK;
-}
-
 static const char *ts_record_tag(ts_builder *b, struct fy_token *tag)
 {
 	size_t len;
@@ -611,15 +617,16 @@ static void ts_record_collection(ts_builder *b, ts_yevent *e, struct fy_token *s
 }
 
 /* Records `ev`; `n` is the node made of it (SCALAR, ALIAS, a collection's
- * start), whose text and anchor are shared rather than copied again. */
-static void ts_record(ts_builder *b, struct fy_event *ev, const ts_node *n)
+ * start), whose text and anchor are shared rather than copied again, and
+ * `k` a scalar's token. */
+static void ts_record(ts_builder *b, struct fy_event *ev, const ts_tok *k,
+		      const ts_node *n)
 {
 	ts_yevents *r = b->events;
 	if (r->n == r->cap)
 		r->v = ts_grow_raw(b->a, r->v, &r->cap, r->n + 1, sizeof(*r->v));
 	ts_yevent *e = &r->v[r->n++];
-	memset(e, 0, sizeof(*e));
-	e->start = e->end = (size_t)TS_YE_NO_MARK;
+	*e = (ts_yevent){.start = (size_t)TS_YE_NO_MARK, .end = (size_t)TS_YE_NO_MARK};
 	switch (ev->type) {
 	case FYET_SCALAR:
 		e->kind = TS_YE_SCALAR;
@@ -628,7 +635,10 @@ static void ts_record(ts_builder *b, struct fy_event *ev, const ts_node *n)
 		e->len = n->len;
 		e->anchor = n->anchor;
 		e->tag = ts_record_tag(b, ev->scalar.tag);
-		ts_record_marks(e, ev->scalar.value);
+		if (k->sm && k->em) {
+			e->start = k->sm->input_pos;
+			e->end = k->em->input_pos;
+		}
 		return;
 	case FYET_ALIAS:
 		e->kind = TS_YE_ALIAS;
@@ -667,7 +677,8 @@ static void ts_record(ts_builder *b, struct fy_event *ev, const ts_node *n)
 }
 
 /* Builds the tree from one event; *made is the node the event made. */
-static int ts_build(ts_builder *b, struct fy_event *ev, ts_node **made)
+static int ts_build(ts_builder *b, struct fy_event *ev, const ts_tok *k,
+		    ts_node **made)
 {
 	ts_node *n;
 	if (b->doc_pending && ev->type != FYET_DOCUMENT_START)
@@ -676,7 +687,7 @@ static int ts_build(ts_builder *b, struct fy_event *ev, ts_node **made)
 	case FYET_DOCUMENT_START:
 		return ts_on_document(b, ev);
 	case FYET_SCALAR:
-		*made = n = ts_scalar(b, ev);
+		*made = n = ts_scalar(b, ev, k);
 		if (!n->null)
 			b->last_end = n->end;
 		if (n->anchor)
@@ -709,10 +720,11 @@ static int ts_build(ts_builder *b, struct fy_event *ev, ts_node **made)
 
 static int ts_on_event(ts_builder *b, struct fy_event *ev)
 {
+	ts_tok k = ts_tok_of(ev->type == FYET_SCALAR ? ev->scalar.value : NULL);
 	ts_node *n = NULL;
-	int rc = ts_build(b, ev, &n);
+	int rc = ts_build(b, ev, &k, &n);
 	if (rc == 0 && b->events)
-		ts_record(b, ev, n);
+		ts_record(b, ev, &k, n);
 	return rc;
 }
 
