@@ -80,7 +80,9 @@ static void ts_vtrack(ts_vstream *s, const struct fy_event *ev)
 	ts_vframe *f = &s->frames[s->depth - 1];
 	if (!f->map)
 		return;
-	if (f->expect_key && ev->type == FYET_SCALAR) {
+	/* Only the keys of the top two levels place an inserted block
+	 * (ts_right_place); deeper keys are not worth libfyaml's text. */
+	if (f->expect_key && ev->type == FYET_SCALAR && s->depth <= 2) {
 		size_t len = 0;
 		const char *k = fy_token_get_text(ev->scalar.value, &len);
 		f->keylen = k ? len : 0;
