@@ -136,6 +136,8 @@ static ts_value ts_val(ts_val_kind k, const char *text)
 /* `github.X` values that are the same for every run of this repository. */
 static const char *ts_github_known(const char *s, size_t len)
 {
+	if (len < 14 || strncasecmp(s, "github.", 7))
+		return NULL;    /* the shortest below is github.api_url */
 	static const char *const pairs[][2] = {
 		{"github.api_url", "https://api.github.com"},
 		{"github.server_url", "https://github.com"},
@@ -164,12 +166,13 @@ static bool ts_is_secret_step(const ts_expr_ctx *ctx, const char *s, size_t len)
 	return false;
 }
 
-/* One operand without operators: a context reference or a literal. */
+/* One operand without operators: a context reference or a literal. The
+ * whole expression was found not to mention the token (ts_expr_eval), so
+ * neither does an operand: what bounds one (a blank, `||`, `&&`, the ends)
+ * reads to ts_mentions_token as the ends of the text do. */
 static ts_value ts_eval_atom(const ts_expr_ctx *ctx, const char *s, size_t len)
 {
 	ts_trim(&s, &len);
-	if (ts_mentions_token(s, len))
-		return ts_val(TS_VAL_GITHUB_TOKEN, ts_strndup(ctx->arena, s, len));
 	if (len >= 2 && s[0] == '\'' && s[len - 1] == '\'')
 		return ts_val(TS_VAL_TEXT, ts_strndup(ctx->arena, s + 1, len - 2));
 	if (len && (isdigit((unsigned char)s[0]) || ts_streq(s, len, "true") ||
@@ -287,22 +290,34 @@ ts_value ts_expr_eval(const ts_expr_ctx *ctx, const char *expr, size_t len)
 	return ts_eval_or(ctx, expr, len);
 }
 
+/* The first `pat` (n bytes) in text[0..len), or NULL. For `${{` and `}}`
+ * in these short values, a memchr for the first byte (rare in them) costs
+ * less than glibc's memmem. */
+static const char *ts_find(const char *text, size_t len, const char *pat, size_t n)
+{
+	for (const char *p = text, *end = text + len;
+	     (p = memchr(p, pat[0], (size_t)(end - p))); p++)
+		if ((size_t)(end - p) >= n && !memcmp(p + 1, pat + 1, n - 1))
+			return p;
+	return NULL;
+}
+
 ts_value ts_expr_subst(const ts_expr_ctx *ctx, const char *text, size_t len)
 {
-	if (!memmem(text, len, "${{", 3))         /* most values: plain text */
+	const char *open = ts_find(text, len, "${{", 3);
+	if (!open)         /* most values: plain text */
 		return ts_val(TS_VAL_TEXT, ts_strndup(ctx->arena, text, len));
 	ts_buf b;
 	ts_buf_init(&b, ctx->arena);
 	ts_val_kind kind = TS_VAL_TEXT;
 	size_t i = 0;
 	while (i < len) {
-		const char *open = memmem(text + i, len - i, "${{", 3);
 		if (!open) {
 			ts_buf_add(&b, text + i, len - i);
 			break;
 		}
 		size_t o = (size_t)(open - text);
-		const char *close = memmem(text + o + 3, len - o - 3, "}}", 2);
+		const char *close = ts_find(text + o + 3, len - o - 3, "}}", 2);
 		if (!close) {
 			ts_buf_add(&b, text + i, len - i);
 			kind = ts_joined(kind, TS_VAL_UNKNOWN);
@@ -317,6 +332,7 @@ ts_value ts_expr_subst(const ts_expr_ctx *ctx, const char *text, size_t len)
 			ts_buf_add(&b, text + o, c + 2 - o);
 		kind = ts_joined(kind, v.kind);
 		i = c + 2;
+		open = ts_find(text + i, len - i, "${{", 3);
 	}
 	ts_value r = {kind, ts_buf_cstr(&b)};
 	if (kind != TS_VAL_TEXT)
