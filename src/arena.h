@@ -41,6 +41,9 @@ static inline void *ts_alloc_raw(ts_arena *a, size_t size);
  * memory is not zeroed. */
 void *ts_alloc_block(ts_arena *a, size_t size);
 void *ts_alloc_array(ts_arena *a, size_t n, size_t size); /* checks n*size overflow */
+/* The same, not zeroed: for an array each element of which is written
+ * before it is read. */
+void *ts_alloc_array_raw(ts_arena *a, size_t n, size_t size);
 char *ts_strndup(ts_arena *a, const char *s, size_t len); /* always NUL-terminated */
 char *ts_strdup(ts_arena *a, const char *s);
 char *ts_sprintf(ts_arena *a, const char *fmt, ...)

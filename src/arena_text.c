@@ -26,6 +26,11 @@ void *ts_alloc_array(ts_arena *a, size_t n, size_t size)
 	return ts_alloc(a, ts_array_bytes(n, size));
 }
 
+void *ts_alloc_array_raw(ts_arena *a, size_t n, size_t size)
+{
+	return ts_alloc_raw(a, ts_array_bytes(n, size));
+}
+
 char *ts_strndup(ts_arena *a, const char *s, size_t len)
 {
 	char *p = ts_alloc_raw(a, len + 1);

@@ -79,8 +79,8 @@ static void dispatch(cmdx *cx, size_t i);
 static ts_finding *add_finding(cmdx *cx, ts_find_kind kind, const char *what)
 {
 	ts_findings *f = cx->rs->out;
-	f->items = ts_grow(cx->rs->a, f->items, &f->cap, f->n + 1,
-			   sizeof(*f->items));
+	f->items = ts_grow_raw(cx->rs->a, f->items, &f->cap, f->n + 1,
+			       sizeof(*f->items));
 	ts_finding *x = &f->items[f->n++];
 	memset(x, 0, sizeof(*x));
 	x->kind = kind;

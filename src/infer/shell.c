@@ -27,7 +27,7 @@ typedef struct cmd_vec { ts_sh_cmd *v; size_t n, cap; } cmd_vec;
 
 #define VEC_PUSH(a, vec, item) do { \
 	if ((vec)->n == (vec)->cap) \
-		(vec)->v = ts_grow((a), (vec)->v, &(vec)->cap, (vec)->n + 1, \
+		(vec)->v = ts_grow_raw((a), (vec)->v, &(vec)->cap, (vec)->n + 1, \
 				   sizeof(*(vec)->v)); \
 	(vec)->v[(vec)->n++] = (item); \
 } while (0)
@@ -74,7 +74,7 @@ static void parser_init(sh_parser *p, ts_arena *a, ts_sh_lang lang,
 	size_t n = 1;
 	for (const char *nl = s; (nl = memchr(nl, '\n', len - (size_t)(nl - s))); nl++)
 		n++;
-	p->lines = ts_alloc_array(a, n, sizeof(size_t));
+	p->lines = ts_alloc_array_raw(a, n, sizeof(size_t));
 	p->lines[p->nlines++] = 0;
 	for (const char *nl = s; (nl = memchr(nl, '\n', len - (size_t)(nl - s))); nl++)
 		p->lines[p->nlines++] = (size_t)(nl - s) + 1;
@@ -231,13 +231,14 @@ static ts_sh_word wb_finish(wbuild *w, int line)
 	word.plain = w->plain;
 	if (!head && !text)
 		return word;
-	char *mem = ts_alloc(w->a, head + text);
+	char *mem = ts_alloc_raw(w->a, head + text);   /* all written below */
 	ts_sh_part *parts = head ? memcpy(mem, w->local, head) : w->parts.v;
 	char *t = mem + head;
 	for (size_t i = 0; i < n && i < WB_PENDING; i++) {
 		if (!(w->pending >> i & 1))
 			continue;
-		memcpy(t, parts[i].text, parts[i].len);    /* ts_alloc zeroed t[len] */
+		memcpy(t, parts[i].text, parts[i].len);
+		t[parts[i].len] = '\0';
 		parts[i].text = t;
 		t += parts[i].len + 1;
 	}
@@ -2182,7 +2183,7 @@ static bool in_env(const ts_sh_scope *s, const char *name, size_t len)
 
 static sh_var *add_var(ts_sh_scope *s, const char *name, size_t len)
 {
-	s->vars = ts_grow(s->a, s->vars, &s->cap, s->n + 1, sizeof(*s->vars));
+	s->vars = ts_grow_raw(s->a, s->vars, &s->cap, s->n + 1, sizeof(*s->vars));
 	sh_var *v = &s->vars[s->n++];
 	memset(v, 0, sizeof(*v));
 	v->name = ts_strndup(s->a, name, len);

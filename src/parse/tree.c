@@ -441,11 +441,11 @@ static void ts_take_items(ts_builder *b, const ts_frame *f, ts_node *n)
 	if (!f->n)
 		return;         /* empty: no arrays (and maybe no items yet at all) */
 	ts_node **it = b->items + f->base;
-	n->vals = ts_alloc_array(b->a, f->n, sizeof(*n->vals));
+	n->vals = ts_alloc_array_raw(b->a, f->n, sizeof(*n->vals));
 	if (n->kind == TS_NODE_SEQ) {
 		memcpy(n->vals, it, f->n * sizeof(*it));
 	} else {
-		n->keys = ts_alloc_array(b->a, f->n, sizeof(*n->keys));
+		n->keys = ts_alloc_array_raw(b->a, f->n, sizeof(*n->keys));
 		for (size_t i = 0; i < f->n; i++) {
 			n->keys[i] = it[2 * i];
 			n->vals[i] = it[2 * i + 1];
@@ -755,7 +755,7 @@ int ts_parse(ts_arena *a, const char *text, size_t len,
 		b.events->v = ts_alloc_raw(a, b.events->cap * sizeof(*b.events->v));
 	}
 	b.max_depth = opts && opts->max_depth ? opts->max_depth : 64;
-	b.stack = ts_alloc_array(a, b.max_depth, sizeof(*b.stack));
+	b.stack = ts_alloc_array_raw(a, b.max_depth, sizeof(*b.stack)); /* set on push */
 	struct fy_diag *diag;
 	struct fy_parser *fyp = ts_yaml_open(text, len, &diag);
 	if (!fyp)
