@@ -540,6 +540,17 @@ static void test_scope(void **state)
 	ts_buf_init(&b, &arena);
 	ts_sh_env_each(child, count_env, &b);
 	assert_string_equal(ts_buf_cstr(&b), "PREFIX=0 AUTO=0 KEEP=0 LOCAL=0 ");
+	/* only credentials: none is left, GITHUB_TOKEN was unset */
+	ts_buf_init(&b, &arena);
+	ts_sh_env_creds(child, count_env, &b);
+	assert_string_equal(ts_buf_cstr(&b), "");
+	ts_sh_set(child, "PAT", 3, (ts_sh_value){.kind = TS_VAL_UNKNOWN, .text = "p"}, true);
+	ts_sh_env_creds(child, count_env, &b);
+	assert_string_equal(ts_buf_cstr(&b), "PAT=3 ");
+	/* in a script that left the env alone, the env's token, not KEEP */
+	ts_buf_init(&b, &arena);
+	ts_sh_env_creds(ts_sh_scope_new(&arena, &x, false, false), count_env, &b);
+	assert_string_equal(ts_buf_cstr(&b), "GITHUB_TOKEN=1 ");
 	(void)ts_sh_lookup(s, "PREFIX", 6, false, &found);
 	assert_false(found);                    /* the prefix stays on the child */
 }

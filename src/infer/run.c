@@ -293,7 +293,7 @@ static bool reach_env(void *ud, const char *name, size_t len, ts_val_kind kind)
 static reach token_reach(cmdx *cx, size_t i, const char *const *skip_env)
 {
 	reach r = {TS_VAL_TEXT, NULL, skip_env, cx->rs->a};
-	ts_sh_env_each(cx->scope, reach_env, &r);
+	ts_sh_env_creds(cx->scope, reach_env, &r);
 	for (size_t k = i + 1; k < cx->argc; k++)
 		reach_add(&r, cx->argv[k].kind,
 			  cx->argv[k].kind == TS_VAL_GITHUB_TOKEN
@@ -2671,7 +2671,7 @@ static bool env_any(void *ud, const char *name, size_t len, ts_val_kind kind)
 static void other_shell(run_state *rs, ts_sh_scope *sc)
 {
 	ts_val_kind k = TS_VAL_TEXT;
-	ts_sh_env_each(sc, env_any, &k);
+	ts_sh_env_creds(sc, env_any, &k);
 	const char *s = rs->ctx->script;
 	size_t n = rs->ctx->len;
 	for (size_t i = 0; i + 3 < n; i++) {

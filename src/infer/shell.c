@@ -1858,6 +1858,9 @@ typedef struct env_view {
 	size_t *slots;          /* by name: index + 1 of the entry the script
 				   sees; 0 empty */
 	size_t nslots;
+	size_t *creds;          /* or NULL until asked: the entries not hidden
+				   whose kind is not TEXT, in the order of v */
+	size_t ncreds;
 } env_view;
 
 struct ts_sh_scope {
@@ -2396,11 +2399,31 @@ static bool shadowed(const ts_sh_scope *s, const ts_sh_scope *sc,
 	return false;
 }
 
-void ts_sh_env_each(const ts_sh_scope *s, ts_sh_env_fn fn, void *ud)
+/* The view's entries whose kind is not TEXT, found once per script: a
+ * command that may receive a credential asks (token_reach), and most envs
+ * hold none, or one among many plain values. */
+static const size_t *view_creds(const ts_sh_scope *s, size_t *n)
+{
+	env_view *w = view_of(s);
+	if (!w->creds) {
+		w->creds = ts_alloc_array_raw(s->a, w->n ? w->n : 1, sizeof(*w->creds));
+		for (size_t k = 0; k < w->n; k++)
+			if (!w->v[k].hidden && entry_kind(&w->v[k]) != TS_VAL_TEXT)
+				w->creds[w->ncreds++] = k;
+	}
+	*n = w->ncreds;
+	return w->creds;
+}
+
+/* ts_sh_env_each, or with `creds` only the variables whose kind is not
+ * TEXT: the same calls in the same order, less the ones with plain text. */
+static void env_each(const ts_sh_scope *s, bool creds, ts_sh_env_fn fn, void *ud)
 {
 	for (const ts_sh_scope *sc = s; sc; sc = sc->parent)
 		for (size_t i = sc->n; i-- > 0;) {
 			const sh_var *v = &sc->vars[i];
+			if (creds && v->value.kind == TS_VAL_TEXT)
+				continue;
 			if (find_in(sc, v->name, v->len, v->hash) != v ||
 			    shadowed(s, sc, v))
 				continue;
@@ -2411,13 +2434,25 @@ void ts_sh_env_each(const ts_sh_scope *s, ts_sh_env_fn fn, void *ud)
 	if (!s->expr)
 		return;
 	env_view *w = view_of(s);
-	for (size_t k = 0; k < w->n; k++) {
-		env_entry *x = &w->v[k];
+	size_t n = w->n;
+	const size_t *only = creds ? view_creds(s, &n) : NULL;
+	for (size_t j = 0; j < n; j++) {
+		env_entry *x = &w->v[only ? only[j] : j];
 		if (x->hidden || find_local_h(s, x->ev->name, x->len, x->hash))
 			continue;       /* the script's own variable hides it */
 		if (!fn(ud, x->ev->name, x->len, entry_kind(x)))
 			return;
 	}
+}
+
+void ts_sh_env_each(const ts_sh_scope *s, ts_sh_env_fn fn, void *ud)
+{
+	env_each(s, false, fn, ud);
+}
+
+void ts_sh_env_creds(const ts_sh_scope *s, ts_sh_env_fn fn, void *ud)
+{
+	env_each(s, true, fn, ud);
 }
 
 ts_sh_value ts_sh_eval_expr(const ts_sh_scope *s, const char *expr, size_t len)

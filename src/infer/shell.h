@@ -176,6 +176,9 @@ ts_sh_value ts_sh_lookup(const ts_sh_scope *s, const char *name, size_t len,
 typedef bool (*ts_sh_env_fn)(void *ud, const char *name, size_t len,
 			     ts_val_kind kind);
 void ts_sh_env_each(const ts_sh_scope *s, ts_sh_env_fn fn, void *ud);
+/* The same, for only the variables whose kind is not TS_VAL_TEXT: what
+ * decides whether a credential reaches a program. */
+void ts_sh_env_creds(const ts_sh_scope *s, ts_sh_env_fn fn, void *ud);
 
 ts_sh_value ts_sh_eval(const ts_sh_scope *s, const ts_sh_word *w);
 /* The value of an expression between ${{ and }}, as the shell sees it. */
