@@ -1,8 +1,10 @@
 /*
  * memo.h - a string-keyed store in an arena, for work worth doing once per
- * repository (a local action parsed, a called workflow inferred).
+ * repository (a local action parsed, a called workflow inferred) or per
+ * workflow (a script parsed).
  *
- * Contract: keys are copied; values are the caller's pointers, which must
+ * Contract: keys are copied; the ...n forms take keys of `len` bytes,
+ * which may hold NULs (a key is its bytes and its length). Values are the caller's pointers, which must
  * live as long as the arena. Lookups are O(1) on average. Nothing is ever
  * removed: the whole store goes when its arena is freed. Not thread-safe;
  * each worker owns its own.
@@ -17,5 +19,7 @@ typedef struct ts_memo ts_memo;
 ts_memo *ts_memo_new(ts_arena *a);
 void *ts_memo_get(const ts_memo *m, const char *key);
 void ts_memo_put(ts_memo *m, const char *key, void *value);
+void *ts_memo_getn(const ts_memo *m, const char *key, size_t len);
+void ts_memo_putn(ts_memo *m, const char *key, size_t len, void *value);
 
 #endif
