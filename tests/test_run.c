@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "infer/run.h"
+#include "memo.h"
 
 static const char MAP[] =
 	"source test \"inline test map\"\n"
@@ -99,6 +100,7 @@ typedef struct where {
 	const char *wf[4], *job[4], *step[4];
 	const char *shell;
 	bool creds, pr;
+	ts_memo *parsed;        /* or NULL */
 } where;
 
 static ts_env make_env(fixture *f, const char *const *defs, const ts_env *parent)
@@ -134,7 +136,7 @@ static ts_findings analyze_in(fixture *f, const ts_map *m, const char *script,
 	ts_run_ctx rc = {
 		.map = m, .arena = &f->arena, .expr = x, .script = script,
 		.len = strlen(script), .line = 10, .shell = w->shell,
-		.git_credentials = w->creds, .pull_request = w->pr,
+		.git_credentials = w->creds, .pull_request = w->pr, .parsed = w->parsed,
 	};
 	ts_findings out = {NULL, 0, 0};
 	assert_int_equal(ts_run_analyze(&rc, &out), 0);
@@ -919,6 +921,29 @@ static void test_builtin_map(void **state)
 	ts_map_free(m);
 }
 
+/* A script parsed once for a workflow is analysed afresh in each step:
+ * the parse is shared, what reaches the commands is not. */
+static void test_parse_shared(void **state)
+{
+	fixture *f = *state;
+	const char *script = "./deploy.sh --all\n";
+	where plain = {.parsed = ts_memo_new(&f->arena)};
+	where token = plain;
+	token.step[0] = "GITHUB_TOKEN=${{ github.token }}";
+	assert_int_equal(analyze(state, script, &plain).n, 0);
+	ts_findings got = analyze(state, script, &token);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.items[0].kind, TS_FIND_UNKNOWN);
+	assert_int_equal(got.items[0].line, 10);
+	assert_int_equal(analyze(state, script, &plain).n, 0);
+	/* the same text in another shell is another parse */
+	token.shell = "pwsh";
+	got = analyze(state, script, &token);
+	assert_int_equal(got.n, 1);
+	token.shell = "python";
+	assert_int_equal(analyze(state, script, &token).n, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -958,6 +983,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_more_forms),
 		cmocka_unit_test(test_builtin_map),
+		cmocka_unit_test(test_parse_shared),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

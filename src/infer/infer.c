@@ -280,7 +280,7 @@ void ts_run_step(ts_jobctx *jc, const ts_step *s, const ts_env *env)
 		.map = jc->ctx->map, .arena = jc->ctx->arena, .expr = &x,
 		.script = run->text, .len = run->len, .line = run->line,
 		.shell = ts_shell_of(jc, s), .git_credentials = jc->git_credentials,
-		.pull_request = jc->pull_request,
+		.pull_request = jc->pull_request, .parsed = jc->scripts,
 	};
 	ts_findings f = {NULL, 0, 0};
 	ts_run_analyze(&rc, &f);
@@ -346,7 +346,7 @@ static void ts_job_steps(ts_jobctx *jc)
 }
 
 static void ts_infer_job(const ts_infer_ctx *ctx, const ts_workflow *wf,
-			 const ts_job *job, ts_job_needs *out)
+			 const ts_job *job, ts_memo *scripts, ts_job_needs *out)
 {
 	ts_jobctx jc;
 	memset(&jc, 0, sizeof(jc));
@@ -354,6 +354,7 @@ static void ts_infer_job(const ts_infer_ctx *ctx, const ts_workflow *wf,
 	jc.wf = wf;
 	jc.job = job;
 	jc.out = out;
+	jc.scripts = scripts;
 	out->job = job;
 	out->resolved = true;
 	jc.expr.arena = ctx->arena;
@@ -480,8 +481,9 @@ int ts_infer(const ts_infer_ctx *ctx, const ts_workflow *wf, ts_inference *out)
 	out->top_known = out->has_top &&
 			 ts_permissions_read(ctx->map, wf->permissions.value, out->top) == 0;
 	out->workflow_call = ts_on_has(wf->on.value, "workflow_call", true);
+	ts_memo *scripts = ts_memo_new(ctx->arena);
 	for (size_t i = 0; i < wf->njobs; i++)
-		ts_infer_job(ctx, wf, &wf->jobv[i], &out->jobs[i]);
+		ts_infer_job(ctx, wf, &wf->jobv[i], scripts, &out->jobs[i]);
 	if (out->workflow_call)
 		ts_callers(ctx, out);
 	return 0;

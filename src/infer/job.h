@@ -37,6 +37,7 @@ typedef struct ts_jobctx {
 	const char *file;           /* file the current steps are in, when not
 				       the workflow (a local action); NULL */
 	const char *stack[8];       /* local actions being expanded: cycles */
+	struct ts_memo *scripts;    /* the workflow's parsed scripts (run.h) */
 } ts_jobctx;
 
 /* infer.c */

@@ -18,6 +18,8 @@
 #include "graphql.h"
 #include "shell.h"
 
+#include "../memo.h"
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -2362,9 +2364,14 @@ typedef struct prog_name {
 	prog_kind kind;
 } prog_name;
 
+/* bsearch's order, with the first byte compared here: most probes end
+ * there, without a call. */
 static int prog_cmp(const void *key, const void *elem)
 {
-	return strcmp(key, ((const prog_name *)elem)->name);
+	const char *a = key, *b = ((const prog_name *)elem)->name;
+	if (a[0] != b[0])
+		return (unsigned char)a[0] - (unsigned char)b[0];
+	return a[0] ? strcmp(a + 1, b + 1) : 0;
 }
 
 /* Every command is dispatched by name, and most are programs no reader
@@ -2713,6 +2720,26 @@ static void leftover(run_state *rs, const stored *st, bool git)
 
 enum { TS_RUN_MAX_SCRIPT = 4 << 20 };
 
+/* The script's commands, parsed once per workflow: a parse depends on
+ * the shell and the text alone, and is never written to (in the corpus a
+ * fifth of the scripts repeat one earlier in the same file: a step copied
+ * into several jobs). The key is the shell's byte, then the text. */
+static const ts_sh_list *parse_script(const run_state *rs)
+{
+	const ts_run_ctx *ctx = rs->ctx;
+	if (!ctx->parsed)
+		return ts_sh_parse(rs->a, rs->lang, ctx->script, ctx->len);
+	char *key = ts_alloc_raw(rs->a, ctx->len + 1);
+	key[0] = (char)('a' + rs->lang);
+	memcpy(key + 1, ctx->script, ctx->len);
+	const ts_sh_list *l = ts_memo_getn(ctx->parsed, key, ctx->len + 1);
+	if (!l) {
+		l = ts_sh_parse(rs->a, rs->lang, ctx->script, ctx->len);
+		ts_memo_putn(ctx->parsed, key, ctx->len + 1, (void *)l);
+	}
+	return l;
+}
+
 int ts_run_analyze(const ts_run_ctx *ctx, ts_findings *out)
 {
 	run_state rs;
@@ -2736,7 +2763,7 @@ int ts_run_analyze(const ts_run_ctx *ctx, ts_findings *out)
 		other_shell(&rs, sc);
 		return 0;
 	}
-	const ts_sh_list *l = ts_sh_parse(rs.a, rs.lang, ctx->script, ctx->len);
+	const ts_sh_list *l = parse_script(&rs);
 	ts_sh_value o;
 	analyze_list(&rs, l, sc, &o);
 	leftover(&rs, &rs.git, true);

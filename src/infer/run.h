@@ -29,6 +29,9 @@ typedef struct ts_run_ctx {
 	const char *shell;          /* step `shell:` or defaults.run.shell; NULL: bash */
 	bool git_credentials;       /* an earlier step left GITHUB_TOKEN in git's config */
 	bool pull_request;          /* the workflow runs on a pull_request* event */
+	struct ts_memo *parsed;     /* or NULL: scripts parsed so far, by shell
+				   and text, in `arena`; the same script in
+				   several steps of a workflow is parsed once */
 } ts_run_ctx;
 
 typedef enum ts_find_kind {
