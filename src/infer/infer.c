@@ -345,8 +345,15 @@ static void ts_job_steps(ts_jobctx *jc)
 	}
 }
 
+/* What every job of a workflow shares: its env, which no job-level
+ * context can change, evaluated once, and the scripts parsed so far. */
+typedef struct ts_wf_shared {
+	ts_env env;
+	ts_memo *scripts;
+} ts_wf_shared;
+
 static void ts_infer_job(const ts_infer_ctx *ctx, const ts_workflow *wf,
-			 const ts_job *job, ts_memo *scripts, ts_job_needs *out)
+			 const ts_job *job, const ts_wf_shared *sh, ts_job_needs *out)
 {
 	ts_jobctx jc;
 	memset(&jc, 0, sizeof(jc));
@@ -354,11 +361,11 @@ static void ts_infer_job(const ts_infer_ctx *ctx, const ts_workflow *wf,
 	jc.wf = wf;
 	jc.job = job;
 	jc.out = out;
-	jc.scripts = scripts;
+	jc.scripts = sh->scripts;
 	out->job = job;
 	out->resolved = true;
 	jc.expr.arena = ctx->arena;
-	jc.wf_env = ts_env_eval(&jc, wf->env.value, NULL);
+	jc.wf_env = sh->env;
 	jc.job_env = ts_env_eval(&jc, job->env.value, &jc.wf_env);
 	jc.expr.env = &jc.job_env;
 	jc.pull_request = ts_on_has(wf->on.value, "pull_request", false);
@@ -481,9 +488,14 @@ int ts_infer(const ts_infer_ctx *ctx, const ts_workflow *wf, ts_inference *out)
 	out->top_known = out->has_top &&
 			 ts_permissions_read(ctx->map, wf->permissions.value, out->top) == 0;
 	out->workflow_call = ts_on_has(wf->on.value, "workflow_call", true);
-	ts_memo *scripts = ts_memo_new(ctx->arena);
+	ts_jobctx top;          /* before any job: no inputs, no steps */
+	memset(&top, 0, sizeof(top));
+	top.ctx = ctx;
+	top.wf = wf;
+	top.expr.arena = ctx->arena;
+	ts_wf_shared sh = {ts_env_eval(&top, wf->env.value, NULL), ts_memo_new(ctx->arena)};
 	for (size_t i = 0; i < wf->njobs; i++)
-		ts_infer_job(ctx, wf, &wf->jobv[i], scripts, &out->jobs[i]);
+		ts_infer_job(ctx, wf, &wf->jobv[i], &sh, &out->jobs[i]);
 	if (out->workflow_call)
 		ts_callers(ctx, out);
 	return 0;
