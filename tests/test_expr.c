@@ -128,14 +128,17 @@ static void to_json_of_all_secrets_carries_the_token(void **state)
 /* ------------------------------------------------------------------ */
 /* Contexts                                                            */
 
+/* An env entry as ts_env_eval makes it, its credential left undecided. */
+#define V(n, k, t) {.name = (n), .value = {(k), (t)}}
+
 static void env_walks_the_chain(void **state)
 {
 	(void)state;
-	ts_var wf_vars[] = {{"TOKEN", {TS_VAL_GITHUB_TOKEN, "${{ github.token }}"}},
-			    {"NAME", {TS_VAL_TEXT, "wf"}}};
-	ts_var job_vars[] = {{"NAME", {TS_VAL_TEXT, "job"}}, {"X", {TS_VAL_TEXT, "a"}}};
-	ts_var step_vars[] = {{"TOKEN", {TS_VAL_SECRET, "${{ secrets.PAT }}"}},
-			      {"X", {TS_VAL_TEXT, "first"}}, {"X", {TS_VAL_TEXT, "last"}}};
+	ts_var wf_vars[] = {V("TOKEN", TS_VAL_GITHUB_TOKEN, "${{ github.token }}"),
+			    V("NAME", TS_VAL_TEXT, "wf")};
+	ts_var job_vars[] = {V("NAME", TS_VAL_TEXT, "job"), V("X", TS_VAL_TEXT, "a")};
+	ts_var step_vars[] = {V("TOKEN", TS_VAL_SECRET, "${{ secrets.PAT }}"),
+			      V("X", TS_VAL_TEXT, "first"), V("X", TS_VAL_TEXT, "last")};
 	ts_env wf = {NULL, wf_vars, 2}, job = {&wf, job_vars, 2}, step = {&job, step_vars, 3};
 	ts_expr_ctx x = ctx0();
 	x.env = &job;
@@ -156,8 +159,8 @@ static void env_walks_the_chain(void **state)
 static void inputs_known_and_unknown(void **state)
 {
 	(void)state;
-	ts_var in_vars[] = {{"token", {TS_VAL_GITHUB_TOKEN, "${{ github.token }}"}},
-			    {"name", {TS_VAL_TEXT, "x"}}};
+	ts_var in_vars[] = {V("token", TS_VAL_GITHUB_TOKEN, "${{ github.token }}"),
+			    V("name", TS_VAL_TEXT, "x")};
 	ts_env inputs = {NULL, in_vars, 2};
 	ts_expr_ctx x = ctx0();
 	assert_kind(&x, "inputs.token", TS_VAL_UNKNOWN);     /* inputs not known */
@@ -230,7 +233,7 @@ static void runner_defaults(void **state)
 static void subst_known_text(void **state)
 {
 	(void)state;
-	ts_var vars[] = {{"V", {TS_VAL_TEXT, "1.2"}}};
+	ts_var vars[] = {V("V", TS_VAL_TEXT, "1.2")};
 	ts_env env = {NULL, vars, 1};
 	ts_expr_ctx x = ctx0();
 	x.env = &env;

@@ -430,7 +430,7 @@ static void test_pwsh_forms(void **state)
 
 static ts_var var(const char *name, ts_val_kind k, const char *text)
 {
-	ts_var v = {name, {k, text}};
+	ts_var v = {.name = name, .value = {k, text}};
 	return v;
 }
 
@@ -499,6 +499,28 @@ static bool count_env(void *ud, const char *name, size_t len, ts_val_kind kind)
 	ts_buf *b = ud;
 	ts_buf_addf(b, "%.*s=%d ", (int)len, name, kind);
 	return true;
+}
+
+/* An env entry's credential, once decided where the env was evaluated,
+ * is what the shell goes by; undecided, the shell looks at the name and
+ * the text itself. */
+static void test_credential_decided(void **state)
+{
+	(void)state;
+	ts_var vars[] = {var("DEPLOY_TOKEN", TS_VAL_UNKNOWN, "${{ steps.a.outputs.b }}"),
+			 var("PLAIN", TS_VAL_UNKNOWN, "${{ steps.a.outputs.b }}"),
+			 var("GH_PAT", TS_VAL_UNKNOWN, "${{ steps.a.outputs.b }}")};
+	vars[0].credential = 1;
+	vars[1].credential = 2;
+	assert_true(ts_sh_credential_like("GH_PAT", 6, vars[2].value.text));
+	assert_false(ts_sh_credential_like("PLAIN", 5, vars[1].value.text));
+	ts_env e = {NULL, vars, 3};
+	ts_expr_ctx x = {&arena, &e, NULL, NULL};
+	ts_sh_scope *s = ts_sh_scope_new(&arena, &x, false, false);
+	ts_buf b;
+	ts_buf_init(&b, &arena);
+	ts_sh_env_creds(s, count_env, &b);
+	assert_string_equal(ts_buf_cstr(&b), "PLAIN=3 GH_PAT=3 ");
 }
 
 static void test_scope(void **state)
@@ -599,6 +621,7 @@ int main(void)
 		cmocka_unit_test(test_pwsh_forms),
 		cmocka_unit_test(test_eval),
 		cmocka_unit_test(test_scope),
+		cmocka_unit_test(test_credential_decided),
 		cmocka_unit_test(test_pwsh_scope),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -30,6 +30,11 @@ typedef struct ts_value {
 typedef struct ts_var {
 	const char *name;
 	ts_value value;
+	/* An UNKNOWN value whose name or text looks like a credential (see
+	 * ts_sh_credential_like): 2 yes, 1 no, 0 not decided yet (the shell
+	 * decides when it reads the env). Decided once where the env is
+	 * evaluated, not again in every script that sees it. */
+	unsigned char credential;
 } ts_var;
 
 /* An env scope: step -> job -> workflow. Lookups walk up the chain. */

@@ -4,6 +4,8 @@
  */
 #include "job.h"
 
+#include "shell.h"
+
 #include "../memo.h"
 
 #include <stdarg.h>
@@ -220,6 +222,9 @@ ts_env ts_env_eval(ts_jobctx *jc, const ts_node *map, const ts_env *parent)
 			vars[i].value = ts_expr_subst(&x, v->text, v->len);
 		else
 			vars[i].value = (ts_value){TS_VAL_UNKNOWN, ""};
+		if (vars[i].value.kind == TS_VAL_UNKNOWN)
+			vars[i].credential = ts_sh_credential_like(
+				vars[i].name, strlen(vars[i].name), vars[i].value.text) ? 2 : 1;
 	}
 	e.vars = vars;
 	e.nvars = map->n;

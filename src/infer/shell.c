@@ -2230,13 +2230,20 @@ void ts_sh_unset(ts_sh_scope *s, const char *name, size_t len)
 
 /* The kind of an env: value as the shell sees it: an unknown value is
  * UNKNOWN only when it may be a credential, else unknown text. */
-static ts_val_kind env_kind(const char *name, size_t len, const ts_value *ev)
+bool ts_sh_credential_like(const char *name, size_t len, const char *text)
 {
+	const char *src = text ? text : "";
+	return tokenish(name, len) || tokenish(src, strlen(src));
+}
+
+static ts_val_kind env_kind(const ts_var *var, size_t len)
+{
+	const ts_value *ev = &var->value;
 	if (ev->kind != TS_VAL_UNKNOWN)
 		return ev->kind;
-	const char *src = ev->text ? ev->text : "";
-	return tokenish(name, len) || tokenish(src, strlen(src)) ? TS_VAL_UNKNOWN
-								 : TS_VAL_TEXT;
+	bool cred = var->credential ? var->credential == 2
+		    : ts_sh_credential_like(var->name, len, ev->text);
+	return cred ? TS_VAL_UNKNOWN : TS_VAL_TEXT;
 }
 
 /* An env: value as the shell sees it; `kind` is env_kind() of it. */
@@ -2328,7 +2335,7 @@ static env_entry *view_find(const ts_sh_scope *s, const char *name,
 static ts_val_kind entry_kind(env_entry *x)
 {
 	if (!x->have_kind) {
-		x->kind = env_kind(x->ev->name, x->len, &x->ev->value);
+		x->kind = env_kind(x->ev, x->len);
 		x->have_kind = true;
 	}
 	return x->kind;

@@ -179,6 +179,11 @@ void ts_sh_env_each(const ts_sh_scope *s, ts_sh_env_fn fn, void *ud);
 /* The same, for only the variables whose kind is not TS_VAL_TEXT: what
  * decides whether a credential reaches a program. */
 void ts_sh_env_creds(const ts_sh_scope *s, ts_sh_env_fn fn, void *ud);
+/* Whether an env entry whose value cannot be evaluated may hold a
+ * credential, by its name (GH_PAT, NPM_AUTH_TOKEN) or its text
+ * (steps.login.outputs.token): the shell treats it as UNKNOWN if so, as
+ * unknown plain text if not. */
+bool ts_sh_credential_like(const char *name, size_t len, const char *text);
 
 ts_sh_value ts_sh_eval(const ts_sh_scope *s, const ts_sh_word *w);
 /* The value of an expression between ${{ and }}, as the shell sees it. */
