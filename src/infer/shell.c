@@ -32,6 +32,15 @@ typedef struct cmd_vec { ts_sh_cmd *v; size_t n, cap; } cmd_vec;
 	(vec)->v[(vec)->n++] = (item); \
 } while (0)
 
+/* A table of 256 bytes made at compile time: entry c is F(c). The shell
+ * reads every byte of a script through such tables. */
+#define TABLE4(F, c) F(c), F((c) + 1), F((c) + 2), F((c) + 3)
+#define TABLE16(F, c) TABLE4(F, c), TABLE4(F, (c) + 4), TABLE4(F, (c) + 8), \
+	TABLE4(F, (c) + 12)
+#define TABLE64(F, c) TABLE16(F, c), TABLE16(F, (c) + 16), TABLE16(F, (c) + 32), \
+	TABLE16(F, (c) + 48)
+#define TABLE256(F) {TABLE64(F, 0), TABLE64(F, 64), TABLE64(F, 128), TABLE64(F, 192)}
+
 /* A here-document announced on the current line, waiting for its body. */
 typedef struct heredoc {
 	ts_sh_redir *redir;     /* in a finished command: stable */
@@ -605,15 +614,7 @@ static bool scan_ends(const sh_parser *p, const wbuild *w, scan_mode mode)
 	(c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r' || (c) == ';' || \
 	(c) == '&' || (c) == '|' || (c) == '<' || (c) == '>' || (c) == '(' || \
 	(c) == ')' ? IN(M_WORD) : 0u)
-#define RE4(c) RUN_ENDS(c), RUN_ENDS((c) + 1), RUN_ENDS((c) + 2), RUN_ENDS((c) + 3)
-#define RE16(c) RE4(c), RE4((c) + 4), RE4((c) + 8), RE4((c) + 12)
-#define RE64(c) RE16(c), RE16((c) + 16), RE16((c) + 32), RE16((c) + 48)
-static const unsigned char run_ends[256] = {
-	RE64(0), RE64(64), RE64(128), RE64(192)
-};
-#undef RE64
-#undef RE16
-#undef RE4
+static const unsigned char run_ends[256] = TABLE256(RUN_ENDS);
 #undef RUN_ENDS
 #undef IN
 
@@ -1966,15 +1967,7 @@ enum { NB_OTHER, NB_ALNUM, NB_WORD_START, NB_SEP, NB_DOT };
 	       ((c) | 0x20) == 'c' || ((c) | 0x20) == 's' ? NB_WORD_START : \
 	       ((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || \
 	       ((c) >= '0' && (c) <= '9') ? NB_ALNUM : NB_OTHER)
-#define NB4(c) NB(c), NB((c) + 1), NB((c) + 2), NB((c) + 3)
-#define NB16(c) NB4(c), NB4((c) + 4), NB4((c) + 8), NB4((c) + 12)
-#define NB64(c) NB16(c), NB16((c) + 16), NB16((c) + 32), NB16((c) + 48)
-static const unsigned char name_class[256] = {
-	NB64(0), NB64(64), NB64(128), NB64(192)
-};
-#undef NB64
-#undef NB16
-#undef NB4
+static const unsigned char name_class[256] = TABLE256(NB);
 #undef NB
 
 /* Whether an unknown value may be a credential, by its name or the last
