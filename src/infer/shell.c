@@ -190,13 +190,20 @@ static void wb_flush(wbuild *w)
 	VEC_PUSH(w->a, &w->parts, part);
 }
 
-/* Literal text that is not where the script has it (an escape undone). */
-static void wb_char(wbuild *w, char c)
+/* The literal stops being one run of the script: what the run holds so
+ * far moves to `lit`, where the rest will be added. */
+static void wb_unrun(wbuild *w)
 {
 	if (w->runlen) {
 		ts_buf_add(&w->lit, w->run, w->runlen);
 		w->runlen = 0;
 	}
+}
+
+/* Literal text that is not where the script has it (an escape undone). */
+static void wb_char(wbuild *w, char c)
+{
+	wb_unrun(w);
 	ts_buf_add(&w->lit, &c, 1);
 	w->any = true;
 }
@@ -210,10 +217,7 @@ static void wb_src(wbuild *w, const char *s, size_t n)
 		w->runlen += n;
 		return;
 	}
-	if (w->runlen) {
-		ts_buf_add(&w->lit, w->run, w->runlen);
-		w->runlen = 0;
-	}
+	wb_unrun(w);
 	ts_buf_add(&w->lit, s, n);
 }
 
@@ -2221,14 +2225,14 @@ void ts_sh_unset(ts_sh_scope *s, const char *name, size_t len)
 	nv->unset = true;
 }
 
-/* The kind of an env: value as the shell sees it: an unknown value is
- * UNKNOWN only when it may be a credential, else unknown text. */
 bool ts_sh_credential_like(const char *name, size_t len, const char *text)
 {
 	const char *src = text ? text : "";
 	return tokenish(name, len) || tokenish(src, strlen(src));
 }
 
+/* The kind of an env: value as the shell sees it: an unknown value is
+ * UNKNOWN only when it may be a credential, else unknown text. */
 static ts_val_kind env_kind(const ts_var *var, size_t len)
 {
 	const ts_value *ev = &var->value;
