@@ -1,11 +1,12 @@
 /*
- * memo.h - a string-keyed store in an arena, for work worth doing once per
+ * memo.h - a string-keyed store in an arena: for work worth doing once per
  * repository (a local action parsed, a called workflow inferred) or per
- * workflow (a script parsed).
+ * workflow (a script parsed), and for the YAML anchors of a file.
  *
  * Contract: keys are copied; the ...n forms take keys of `len` bytes,
- * which may hold NULs (a key is its bytes and its length). Values are the caller's pointers, which must
- * live as long as the arena. Lookups are O(1) on average. Nothing is ever
+ * which may hold NULs (a key is its bytes and its length). Values are the
+ * caller's pointers, which must live as long as the arena; putting a key
+ * again replaces its value. Lookups are O(1) on average. Nothing is ever
  * removed: the whole store goes when its arena is freed. Not thread-safe;
  * each worker owns its own.
  */

@@ -287,6 +287,19 @@ static void block_collection_ends_at_last_child_not_at_comments(void **state)
 	assert_int_equal(s->end, tl_offset(t, "y\n# c") + 1);
 }
 
+/* An anchor given again names the later node from there on (YAML 1.2,
+ * 3.2.2.2: an alias denotes the most recent node with its anchor). */
+static void anchor_given_again_names_the_later_node(void **state)
+{
+	(void)state;
+	parsed p;
+	parse(&p, "a: &x 1\nb: *x\nc: &x 2\nd: *x\n");
+	const ts_node *r = p.root;
+	assert_ptr_equal(r->vals[1]->target, r->vals[0]);
+	assert_ptr_equal(r->vals[3]->target, r->vals[2]);
+	assert_string_equal(ts_node_str(r->vals[3]), "2");
+}
+
 static void alias_points_at_its_anchor(void **state)
 {
 	(void)state;
@@ -729,6 +742,7 @@ int main(void)
 		TL_TEST(multiline_flow_sequence_close),
 		TL_TEST(block_collection_ends_at_last_child_not_at_comments),
 		TL_TEST(alias_points_at_its_anchor),
+		TL_TEST(anchor_given_again_names_the_later_node),
 		TL_TEST(merge_key_sets_merge),
 		TL_TEST(alias_bomb_costs_one_node_per_alias),
 		TL_TEST(alias_bomb_refused_where_it_expands),

@@ -12,10 +12,10 @@
 #include "parse.h"
 
 #include "literal.h"
+#include "../memo.h"
 #include "../yaml.h"
 
 #include <libfyaml.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,11 +30,6 @@ typedef struct ts_frame {
 	ts_node *pending_key;   /* MAP: a key waiting for its value */
 } ts_frame;
 
-typedef struct ts_anchor {
-	const char *name;
-	ts_node *node;
-} ts_anchor;
-
 typedef struct ts_builder {
 	ts_arena *a;
 	const char *text;
@@ -47,8 +42,8 @@ typedef struct ts_builder {
 	ts_node **items;
 	size_t nitems, cap_items;
 	size_t last_end;        /* end of the last content token seen */
-	ts_anchor *anchors;     /* open-addressing table, later wins */
-	size_t nanchors, cap_anchors;
+	ts_memo *anchors;       /* name -> node, later wins; made at the
+				   first anchor (most files have none) */
 	ts_node *root;
 	int docs;
 	bool doc_pending;       /* a second document began with no marks */
@@ -61,51 +56,16 @@ typedef struct ts_builder {
 /* ------------------------------------------------------------------ */
 /* Anchors                                                             */
 
-static uint64_t ts_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
-static void ts_anchor_put(ts_builder *b, const char *name, ts_node *node);
-
-static void ts_anchor_rehash(ts_builder *b)
-{
-	ts_anchor *old = b->anchors;
-	size_t oldcap = b->cap_anchors;
-	b->cap_anchors = oldcap ? oldcap * 2 : 16;
-	b->anchors = ts_alloc_array(b->a, b->cap_anchors, sizeof(*b->anchors));
-	b->nanchors = 0;
-	for (size_t i = 0; i < oldcap; i++)
-		if (old[i].name)
-			ts_anchor_put(b, old[i].name, old[i].node);
-}
-
 static void ts_anchor_put(ts_builder *b, const char *name, ts_node *node)
 {
-	if ((b->nanchors + 1) * 2 > b->cap_anchors)
-		ts_anchor_rehash(b);
-	size_t mask = b->cap_anchors - 1;
-	size_t i = ts_hash(name) & mask;
-	while (b->anchors[i].name && strcmp(b->anchors[i].name, name))
-		i = (i + 1) & mask;
-	if (!b->anchors[i].name)
-		b->nanchors++;
-	b->anchors[i].name = name;
-	b->anchors[i].node = node;
+	if (!b->anchors)
+		b->anchors = ts_memo_new(b->a);
+	ts_memo_put(b->anchors, name, node);
 }
 
 static ts_node *ts_anchor_get(const ts_builder *b, const char *name)
 {
-	if (!b->cap_anchors)
-		return NULL;
-	size_t mask = b->cap_anchors - 1;
-	for (size_t i = ts_hash(name) & mask; b->anchors[i].name; i = (i + 1) & mask)
-		if (!strcmp(b->anchors[i].name, name))
-			return b->anchors[i].node;
-	return NULL;
+	return b->anchors ? ts_memo_get(b->anchors, name) : NULL;
 }
 
 /* ------------------------------------------------------------------ */
