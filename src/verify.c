@@ -160,12 +160,6 @@ static ts_scalar_style ts_vstyle(struct fy_token *t)
 	}
 }
 
-static bool ts_flow(struct fy_token *t)
-{
-	enum fy_token_type tt = t ? fy_token_get_type(t) : FYTT_NONE;
-	return tt == FYTT_FLOW_MAPPING_START || tt == FYTT_FLOW_SEQUENCE_START;
-}
-
 /* Where the header line of a | or > scalar whose content starts at
  * `start` begins. The marks leave the header out, but its chomping and
  * indentation indicators shape the value. */
@@ -232,7 +226,7 @@ static bool ts_collection_eq(const ts_yevent *a, struct fy_token *start,
 			     struct fy_token *anchor, struct fy_token *tag)
 {
 	return ts_cstr_eq(a->anchor, anchor) && ts_cstr_eq(a->tag, tag) &&
-	       a->flow == ts_flow(start);
+	       a->flow == ts_yaml_flow(start);
 }
 
 static bool ts_event_eq(const ts_vinput *in, const ts_yevent *a,

@@ -114,3 +114,9 @@ void ts_yaml_release(void)
 		ts_kept_free(k);
 	}
 }
+
+bool ts_yaml_flow(struct fy_token *start)
+{
+	enum fy_token_type tt = start ? fy_token_get_type(start) : FYTT_NONE;
+	return tt == FYTT_FLOW_MAPPING_START || tt == FYTT_FLOW_SEQUENCE_START;
+}

@@ -22,4 +22,8 @@ struct fy_parser *ts_yaml_open(const char *text, size_t len, struct fy_diag **di
 void ts_yaml_close(struct fy_parser *p, struct fy_diag *diag, bool ended);
 void ts_yaml_release(void);
 
+/* Whether a collection's start token (NULL: none) opens a flow
+ * collection, `{` or `[`. */
+bool ts_yaml_flow(struct fy_token *start);
+
 #endif

@@ -324,8 +324,7 @@ static ts_node *ts_alias(ts_builder *b, struct fy_event *ev)
 
 static int ts_push(ts_builder *b, ts_node *n, struct fy_token *start)
 {
-	enum fy_token_type tt = start ? fy_token_get_type(start) : FYTT_NONE;
-	n->flow = tt == FYTT_FLOW_MAPPING_START || tt == FYTT_FLOW_SEQUENCE_START;
+	n->flow = ts_yaml_flow(start);
 	const struct fy_mark *sm = start ? fy_token_start_mark(start) : NULL;
 	if (sm) {
 		ts_set_pos(n, sm, 0);
@@ -570,8 +569,7 @@ static const char *ts_record_tag(ts_builder *b, struct fy_token *tag)
 static void ts_record_collection(ts_builder *b, ts_yevent *e, struct fy_token *start,
 				 struct fy_token *tag, const ts_node *n)
 {
-	enum fy_token_type tt = start ? fy_token_get_type(start) : FYTT_NONE;
-	e->flow = tt == FYTT_FLOW_MAPPING_START || tt == FYTT_FLOW_SEQUENCE_START;
+	e->flow = ts_yaml_flow(start);
 	e->anchor = n->anchor;
 	e->tag = ts_record_tag(b, tag);
 }
