@@ -29,7 +29,7 @@ static void ts_oom(void)
  * asks malloc for fresh memory, and glibc hands back pages it returned to
  * the kernel a moment before: over the benchmark's corpus, 33,000 page
  * faults (the parse-only baseline takes 200), each zeroed by the kernel.
- * Shared by all threads: workers fill arenas, the main thread frees them.
+ * Shared by all threads: a worker fills an arena, whichever emits it frees it.
  * 1 MiB holds the blocks of the few files in flight that most runs need:
  * -j 1 over the benchmark was as fast as with 8 MiB, and its peak stayed
  * at 17 MiB from 1,034 files to 10,340 instead of filling the pool up to

@@ -43,6 +43,7 @@ typedef struct ts_place {
  * distinct file in (emitted, emitted + window). */
 typedef struct ts_batch {
 	const ts_config *cfg;
+	ts_emitter *em;
 	const char *const *paths;
 	size_t npaths;
 	size_t next_path;       /* the next PATH to discover */
@@ -58,16 +59,14 @@ typedef struct ts_batch {
 				   have had a worker */
 	size_t open;            /* chunks before this one are all taken */
 	size_t emitted;         /* files emitted so far */
+	bool emitting;          /* a worker is emitting (see ts_emit_ready) */
 	size_t window;          /* how far workers may run ahead of emission */
 	size_t held;            /* bytes held by results done, not emitted */
 	pthread_mutex_t mu;
-	/* Signalled only when someone waits on it: a broadcast for every file
+	/* Broadcast only when someone waits on it: a broadcast for every file
 	 * cost more than the work on small files. */
-	pthread_cond_t slot_done;       /* the main thread waits for a burst of
-					   results (ts_burst_ready) */
 	pthread_cond_t window_moved;    /* workers wait for room in the window,
 					   or for a discovery to end */
-	bool main_waits;
 	unsigned workers_wait;
 } ts_batch;
 
@@ -94,7 +93,7 @@ static bool ts_has_work(ts_batch *b, size_t c)
 }
 
 /* Moves `open` past the chunks whose files have all been taken (or
- * emitted: the main thread frees chunks without moving it). */
+ * emitted: ts_emitted frees chunks without moving it). */
 static void ts_pass_taken(ts_batch *b)
 {
 	if (b->open < b->head)
@@ -193,33 +192,6 @@ static void ts_chunk_add(ts_batch *b, const ts_arena *a, const ts_targets *t)
 	k->end = b->found += t->n;
 }
 
-/* The main thread, once it has caught up, sleeps until a burst of
- * results is ready rather than one: waking it for every file cost more
- * than emitting the file (12,000 context switches over the benchmark at
- * -j 2). */
-enum { TS_BURST = 8 };
-
-/* Whether the main thread, caught up at file i, should run: file i and
- * the burst's last file are done (or the run has no file i), or workers
- * wait for the window or the budget to move, which only it can do. */
-static bool ts_burst_ready(ts_batch *b, size_t i)
-{
-	if (ts_all_found(b) && i == b->found)
-		return true;
-	if (!b->slots[i % b->window].done)
-		return false;
-	size_t last = i + TS_BURST - 1;
-	if (ts_all_found(b) && last >= b->found)
-		last = b->found - 1;
-	return b->workers_wait || (last < b->found && b->slots[last % b->window].done);
-}
-
-static void ts_wake_main(ts_batch *b)
-{
-	if (b->main_waits && ts_burst_ready(b, b->emitted))
-		pthread_cond_signal(&b->slot_done);
-}
-
 /* Discovers the next PATH, under b->mu, which it lets go of while it reads
  * the folders. A PATH with no files makes no chunk. */
 static void ts_discover_next(ts_batch *b)
@@ -238,7 +210,6 @@ static void ts_discover_next(ts_batch *b)
 		ts_chunk_add(b, &a, &t);
 	if (b->workers_wait)
 		pthread_cond_broadcast(&b->window_moved);
-	ts_wake_main(b);   /* it may wait for no file */
 }
 
 /* The next file for a worker at *at, and its number in *i; NULL when
@@ -267,12 +238,69 @@ static const ts_target *ts_take(ts_batch *b, ts_place *at, size_t *i)
 		if (ts_all_found(b) && b->open == b->tail)
 			break;
 		b->workers_wait++;
-		ts_wake_main(b);        /* what it holds back may be all there is */
 		pthread_cond_wait(&b->window_moved, &b->mu);
 		b->workers_wait--;
 	}
 	pthread_mutex_unlock(&b->mu);
 	return t;
+}
+
+/* File i, emitted: its slot is free again, and the window moves. Under
+ * b->mu. Returns the arena of its chunk's targets when i was the chunk's
+ * last file, for the caller to free once it has let go of b->mu. */
+static ts_arena ts_emitted(ts_batch *b, size_t i)
+{
+	ts_slot *s = &b->slots[i % b->window];
+	ts_arena gone = TS_ARENA_INIT;
+	s->done = false;
+	b->held -= s->bytes;
+	b->emitted = i + 1;
+	ts_chunk *k = ts_chunk_at(b, b->head);   /* file i's: those before are out */
+	if (b->emitted == k->end) {
+		gone = k->arena;
+		b->head++;
+	}
+	if (b->workers_wait)
+		pthread_cond_broadcast(&b->window_moved);
+	return gone;
+}
+
+/* Emits the files that are done, in order, from the next one to emit:
+ * whichever worker finishes a file does it, unless another already is.
+ * Under b->mu, which it lets go of while it writes. A file done while
+ * another worker emits is not lost: that worker looks at the next slot
+ * under b->mu before it stops, and stops under the same hold of b->mu in
+ * which it finds the slot not done.
+ *
+ * Workers emit, rather than a thread of its own, so that -j 2 runs two
+ * threads, not three: the emitting thread, woken every few files, took a
+ * CPU from a worker each time (3,700 context switches over the
+ * benchmark). */
+static void ts_emit_ready(ts_batch *b)
+{
+	if (b->emitting)
+		return;
+	b->emitting = true;
+	ts_arena gone = TS_ARENA_INIT;
+	for (;;) {
+		size_t i = b->emitted;
+		ts_slot *s = &b->slots[i % b->window];
+		if (i == b->found || !s->done)
+			break;
+		pthread_mutex_unlock(&b->mu);
+		ts_arena_free(&gone);
+		ts_emitter_file(b->em, &s->r);
+		ts_arena_free(&s->arena);
+		ts_cache_release(s->cache);
+		pthread_mutex_lock(&b->mu);
+		gone = ts_emitted(b, i);
+	}
+	b->emitting = false;
+	if (gone.head) {
+		pthread_mutex_unlock(&b->mu);
+		ts_arena_free(&gone);
+		pthread_mutex_lock(&b->mu);
+	}
 }
 
 static void *ts_worker_main(void *arg)
@@ -289,56 +317,11 @@ static void *ts_worker_main(void *arg)
 		s->done = true;
 		s->bytes = s->arena.used;
 		b->held += s->bytes;
-		ts_wake_main(b);
+		ts_emit_ready(b);
 		pthread_mutex_unlock(&b->mu);
 	}
 	ts_worker_done(&w);
 	return NULL;
-}
-
-/* Waits for file i, the next to emit; false when the run has no file i.
- * It never waits for ever: file i is inside the window, so a worker
- * looking for work takes it (ts_pick_run or ts_pick_other find any file
- * inside the window nobody has taken) or, when it is not discovered yet
- * (found == i < emitted + window), discovers its PATH unless a discovery
- * is under way. Workers wait only when they can do neither, and what
- * would let them (the window moving, a discovery ending) wakes them; a
- * worker about to wait wakes the main thread (ts_burst_ready). */
-static bool ts_wait_file(ts_batch *b, size_t i)
-{
-	ts_slot *s = &b->slots[i % b->window];
-	pthread_mutex_lock(&b->mu);
-	while (!s->done && !ts_burst_ready(b, i)) {
-		b->main_waits = true;
-		pthread_cond_wait(&b->slot_done, &b->mu);
-		b->main_waits = false;
-	}
-	bool done = s->done;
-	pthread_mutex_unlock(&b->mu);
-	return done;
-}
-
-/* File i has been emitted: its slot is free again, and its chunk's
- * targets go with the chunk's last file. */
-static void ts_emitted(ts_batch *b, size_t i)
-{
-	ts_slot *s = &b->slots[i % b->window];
-	ts_arena_free(&s->arena);
-	ts_cache_release(s->cache);
-	ts_arena gone = TS_ARENA_INIT;
-	pthread_mutex_lock(&b->mu);
-	s->done = false;
-	b->held -= s->bytes;
-	b->emitted = i + 1;
-	ts_chunk *k = ts_chunk_at(b, b->head);   /* file i's: those before are out */
-	if (b->emitted == k->end) {
-		gone = k->arena;
-		b->head++;
-	}
-	if (b->workers_wait)
-		pthread_cond_broadcast(&b->window_moved);
-	pthread_mutex_unlock(&b->mu);
-	ts_arena_free(&gone);
 }
 
 static void ts_run_one(const ts_config *cfg, ts_worker *w, const ts_target *t,
@@ -374,24 +357,27 @@ static void ts_run_parallel(const ts_config *cfg, const char *const *paths,
 {
 	/* Files differ a lot in cost (a few take most of the time), so workers
 	 * may run well ahead of emission; the window still bounds memory. */
-	ts_batch b = {.cfg = cfg, .paths = paths, .npaths = npaths,
+	ts_batch b = {.cfg = cfg, .em = em, .paths = paths, .npaths = npaths,
 		      .window = 64 * (size_t)nthreads,
 		      .mu = PTHREAD_MUTEX_INITIALIZER,
-		      .slot_done = PTHREAD_COND_INITIALIZER,
 		      .window_moved = PTHREAD_COND_INITIALIZER};
 	b.slots = calloc(b.window, sizeof(*b.slots));
 	b.chunks = calloc(b.window, sizeof(*b.chunks));
-	pthread_t *th = calloc(nthreads, sizeof(*th));
+	pthread_t *th = calloc(nthreads - 1, sizeof(*th));
 	if (!b.slots || !b.chunks || !th)
 		abort();
-	for (unsigned t = 0; t < nthreads; t++)
-		pthread_create(&th[t], NULL, ts_worker_main, &b);
-	for (size_t i = 0; ts_wait_file(&b, i); i++) {
-		ts_emitter_file(em, &b.slots[i % b.window].r);
-		ts_emitted(&b, i);
-	}
-	for (unsigned t = 0; t < nthreads; t++)
+	/* The calling thread is a worker too; a thread that cannot be
+	 * started leaves its share to the others. */
+	unsigned started = 0;
+	while (started + 1 < nthreads &&
+	       pthread_create(&th[started], NULL, ts_worker_main, &b) == 0)
+		started++;
+	ts_worker_main(&b);
+	for (unsigned t = 0; t < started; t++)
 		pthread_join(th[t], NULL);
+	/* Every file done was emitted by the worker that finished it or by
+	 * the one emitting then; chunks go with their last file. */
+	assert(b.emitted == b.found && b.head == b.tail);
 	free(th);
 	free(b.last_root);
 	free(b.chunks);

@@ -7,10 +7,12 @@
  * discovered as the run reaches them, and each result is freed once it is
  * emitted: memory does not grow with the number of files or PATHs.
  *
- * With more than one thread, workers find the PATHs' files one PATH at a
- * time as they need work and fill result slots; the calling thread emits
- * the results in order. Workers run at most a window of files ahead of
- * emission, and keep to one repository while it has files.
+ * With more than one thread (the calling thread and nthreads - 1 more),
+ * workers find the PATHs' files one PATH at a time as they need work and
+ * fill result slots; the worker that finishes the next file to emit emits
+ * it and the done files after it, one worker at a time. Workers run at
+ * most a window of files ahead of emission, and keep to one repository
+ * while it has files.
  */
 #ifndef TS_BATCH_H
 #define TS_BATCH_H
