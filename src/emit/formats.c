@@ -219,7 +219,7 @@ void ts_progress_clear(ts_emitter *e)
 {
 	ts_formats *f = ts_fmt(e);
 	if (f && f->progress.shown) {
-		fputs("\r\033[K", e->err);
+		fputs("\r\033[K", ts_emit_err(e));
 		f->progress.shown = false;
 	}
 }
@@ -236,7 +236,7 @@ static void ts_progress_draw(ts_emitter *e, const ts_file_result *r)
 	/* How far through the PATHs, not the files: files are found one PATH
 	 * at a time, as the run reaches it, so their total is not known. */
 	const ts_totals *t = &e->totals;
-	fprintf(e->err, "\r\033[Ktokenscope: %zu file%s, path %zu/%zu, %zu repositor%s, "
+	fprintf(ts_emit_err(e), "\r\033[Ktokenscope: %zu file%s, path %zu/%zu, %zu repositor%s, "
 		"%zu changed, %zu error%s", t->files, t->files == 1 ? "" : "s", p->path_no,
 		e->opts.npaths, t->repos, t->repos == 1 ? "y" : "ies", t->changed, t->errors,
 		t->errors == 1 ? "" : "s");
@@ -259,7 +259,6 @@ void ts_formats_file(ts_emitter *e, const ts_file_result *r, ts_arena *a)
 		ts_md_file(f->pr_body, r, a);
 	if (f->commit)
 		ts_commit_file(f->commit, r, a);
-	fflush(e->out);
 	ts_progress_draw(e, r);
 }
 
@@ -270,7 +269,7 @@ static void ts_side_write(ts_emitter *e, const char *path, ts_md_state *md,
 {
 	FILE *out = fopen(path, "w");
 	if (!out) {
-		fprintf(e->err, "tokenscope: cannot write %s: %s\n", path, strerror(errno));
+		fprintf(ts_emit_err(e), "tokenscope: cannot write %s: %s\n", path, strerror(errno));
 		e->totals.errors++;
 		return;
 	}
@@ -279,7 +278,7 @@ static void ts_side_write(ts_emitter *e, const char *path, ts_md_state *md,
 	else
 		ts_commit_end(cm, out, &e->totals);
 	if (fclose(out) != 0) {
-		fprintf(e->err, "tokenscope: cannot write %s: %s\n", path, strerror(errno));
+		fprintf(ts_emit_err(e), "tokenscope: cannot write %s: %s\n", path, strerror(errno));
 		e->totals.errors++;
 	}
 }

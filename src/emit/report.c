@@ -90,10 +90,10 @@ static void ts_count(ts_emitter *e, const ts_file_result *r)
 static void ts_error_line(ts_emitter *e, const ts_file_result *r)
 {
 	if (r->err.line)
-		fprintf(e->err, "%s:%d:%d: error: %s\n", r->path, r->err.line,
+		fprintf(ts_emit_err(e), "%s:%d:%d: error: %s\n", r->path, r->err.line,
 			r->err.col ? r->err.col : 1, r->err.msg);
 	else
-		fprintf(e->err, "%s: error: %s\n", r->path, r->err.msg);
+		fprintf(ts_emit_err(e), "%s: error: %s\n", r->path, r->err.msg);
 }
 
 /* On stderr, so the diff on stdout stays a clean patch. */
@@ -106,14 +106,14 @@ static void ts_skip_lines(ts_emitter *e, const ts_file_result *r, ts_arena *a)
 		const ts_job_needs *jn = &r->inf->jobs[i];
 		const char *id = r->wf->jobv[i].id;
 		if (jp->action == TS_JOB_UNSAFE)
-			fprintf(e->err, "%s: job `%s` skipped: %s\n", r->display, id, jp->why);
+			fprintf(ts_emit_err(e), "%s: job `%s` skipped: %s\n", r->display, id, jp->why);
 		const ts_note *n = ts_first_note(jn, TS_NOTE_UNRESOLVED);
 		if (jp->action == TS_JOB_UNRESOLVED && n)
-			fprintf(e->err, "%s:%d: job `%s` skipped: %s (%s): %s\n", r->display,
+			fprintf(ts_emit_err(e), "%s:%d: job `%s` skipped: %s (%s): %s\n", r->display,
 				n->at.line, id, n->at.what, ts_where(a, &n->at), n->text);
 		for (size_t k = 0; k < jn->nnotes; k++)
 			if (jn->notes[k].kind == TS_NOTE_IMPOSSIBLE)
-				fprintf(e->err, "%s:%d: job `%s`: %s (%s) %s\n", r->display,
+				fprintf(ts_emit_err(e), "%s:%d: job `%s`: %s (%s) %s\n", r->display,
 					jn->notes[k].at.line, id, jn->notes[k].at.what,
 					ts_where(a, &jn->notes[k].at), jn->notes[k].text);
 	}
@@ -137,7 +137,7 @@ static void ts_text_file(ts_emitter *e, const ts_file_result *r, ts_arena *a)
 	}
 	if (r->status == TS_FILE_NOT_WORKFLOW) {
 		if (!e->opts.quiet)
-			fprintf(e->err, "%s: skipped: %s\n", r->display, r->err.msg);
+			fprintf(ts_emit_err(e), "%s: skipped: %s\n", r->display, r->err.msg);
 		return;
 	}
 	if (e->opts.mode == TS_MODE_EXPLAIN) {
@@ -194,7 +194,6 @@ void ts_emitter_file(ts_emitter *e, const ts_file_result *r)
 	if (ts_summary_only(e))
 		ts_unknowns_add(e, r);  /* only explain --summary shows them */
 	ts_arena_free(&a);
-	fflush(e->out);
 }
 
 static void ts_summary(ts_emitter *e, FILE *f)
@@ -226,9 +225,9 @@ void ts_emitter_end(ts_emitter *e, ts_totals *totals)
 		if (ts_summary_only(e))
 			ts_explain_summary(e);
 		else if (!e->opts.quiet)
-			ts_summary(e, e->opts.mode == TS_MODE_DIFF ? e->err : e->out);
+			ts_summary(e, e->opts.mode == TS_MODE_DIFF ? ts_emit_err(e) : e->out);
 	} else if (!e->opts.quiet) {
-		ts_summary(e, e->err);  /* stdout holds the document alone */
+		ts_summary(e, ts_emit_err(e));  /* stdout holds the document alone */
 	}
 	fflush(e->out);
 	if (totals)
