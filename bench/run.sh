@@ -203,6 +203,11 @@ awk '{print ($3 + $4) / $1}' "$res/j1.txt" >"$res/j1.share"
 share=$(median "$res/j1.share" 1)
 mx_j1=$(cut -d' ' -f2 "$res/j1.txt" | sort -g | tail -1)
 mx_j2=$(cut -d' ' -f2 "$res/j2.txt" | sort -g | tail -1)
+spread() { # FILE: the fastest and the slowest run's wall time
+	cut -d' ' -f1 "$1" | sort -g | sed -n '1p;$p' | tr '\n' ' '
+}
+sp_base=$(spread "$res/base.txt") sp_j1=$(spread "$res/j1.txt")
+sp_j2=$(spread "$res/j2.txt") sp_par2=$(spread "$res/par2.txt")
 
 cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo 2>/dev/null | head -1)
 awk -v files="$files" -v bytes="$bytes" -v reps="$reps" -v nrepo="$nrepo" \
@@ -210,6 +215,7 @@ awk -v files="$files" -v bytes="$bytes" -v reps="$reps" -v nrepo="$nrepo" \
     -v mb="$m_base" -v m1="$m_j1" -v m2="$m_j2" -v ms="$m_small" \
     -v ub="$u_base" -v u1="$u_j1" -v u2="$u_j2" \
     -v x1="$mx_j1" -v x2="$mx_j2" -v sfiles="$sfiles" -v tp="$t_par2" \
+    -v spb="$sp_base" -v sp1="$sp_j1" -v sp2="$sp_j2" -v spp="$sp_par2" \
     -v load="$load" -v share="$share" \
     -v cpu="${cpu:-unknown}" -v ncpu="$(nproc 2>/dev/null || echo '?')" \
     -v btype="${btype:-unknown}" -v date="$(date -u +%Y-%m-%d)" '
@@ -236,6 +242,12 @@ BEGIN {
 		"(growth %+.1f MiB)\n", sfiles, ms / 1024, files, m1 / 1024, (m1 - ms) / 1024
 	printf "two cores on this machine: 2 baselines at once run %.2fx the work of one " \
 		"per second (the ceiling for -j 2)\n", 2 * tb / tp
+	# How noisy the machine was: a wide spread means the medians moved
+	# with other load, not with tokenscope.
+	split(spb, b, " "); split(sp1, p, " "); split(sp2, q, " "); split(spp, r, " ")
+	printf "fastest and slowest run, wall s: baseline %.3f-%.3f   -j 1 %.3f-%.3f   " \
+		"-j 2 %.3f-%.3f   2 baselines %.3f-%.3f\n", b[1], b[2], p[1], p[2], q[1], q[2],
+		r[1], r[2]
 	if (load > 1 || share < 0.9)
 		printf "warning: load average %s at the start, -j 1 ran on %.0f%% of a CPU: " \
 			"other processes shared the CPUs; the figures (-j 2 most) are " \
