@@ -19,6 +19,7 @@ struct ts_repo_cache {
 	ts_arena arena;
 	ts_memo *files;         /* rel -> ts_cached_file */
 	ts_memo *callees;       /* rel -> what infer knows of a called workflow */
+	ts_memo *scripts;       /* the parsed run: scripts (infer/run.h) */
 	pthread_mutex_t mu;
 	int refs;               /* under ts_caches.mu */
 	ts_repo_cache *next;    /* in ts_caches */
@@ -80,6 +81,7 @@ static ts_repo_cache *ts_cache_new(const char *root)
 		abort();
 	c->files = ts_memo_new(&c->arena);
 	c->callees = ts_memo_new(&c->arena);
+	c->scripts = ts_memo_new(&c->arena);
 	pthread_mutexattr_t ma;
 	pthread_mutexattr_init(&ma);
 	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
@@ -333,6 +335,7 @@ static int ts_analyse(const ts_config *cfg, ts_arena *a, const ts_target *t,
 		ic.callees = cache->callees;
 		ic.callee_arena = &cache->arena;
 		ic.guard = ts_cache_guard;
+		ic.scripts = cache->scripts;
 	}
 	const ts_workflow *used = wf;
 	const ts_inference *inf = ts_infer_callable(&ic, t, callable, &used);

@@ -281,11 +281,14 @@ void ts_run_step(ts_jobctx *jc, const ts_step *s, const ts_env *env)
 	}
 	ts_expr_ctx x = jc->expr;
 	x.env = env;
+	const ts_infer_ctx *ic = jc->ctx;
+	ts_script_cache repo = {ic->scripts, ic->callee_arena, ic->guard, ic->read_ud};
 	ts_run_ctx rc = {
 		.map = jc->ctx->map, .arena = jc->ctx->arena, .expr = &x,
 		.script = run->text, .len = run->len, .line = run->line,
 		.shell = ts_shell_of(jc, s), .git_credentials = jc->git_credentials,
 		.pull_request = jc->pull_request, .parsed = jc->scripts,
+		.repo = ic->scripts ? &repo : NULL,
 	};
 	ts_findings f = {NULL, 0, 0};
 	ts_run_analyze(&rc, &f);

@@ -85,6 +85,9 @@ typedef struct ts_infer_ctx {
 	bool (*guard)(void *read_ud, bool hold);
 	struct ts_memo *own_callees;    /* those worked out in this file's
 					   arena; ts_infer makes it */
+	struct ts_memo *scripts;        /* or NULL: the repository's parsed
+					   scripts (run.h), in callee_arena,
+					   under guard like the callees */
 } ts_infer_ctx;
 
 /* What the whole workflow needs, and what its jobs inherit. */

@@ -353,6 +353,7 @@ void ts_call_workflow(ts_jobctx *jc, const ts_use *u, const ts_reason *why)
 	 * remembered for the rest of this file */
 	ts_infer_ctx own = *ctx;
 	own.guard = NULL;
+	own.scripts = NULL;     /* shared under the guard too */
 	own.callees = ctx->own_callees;
 	own.callee_arena = ctx->arena;
 	jc->ctx = &own;

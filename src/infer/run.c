@@ -2720,24 +2720,42 @@ static void leftover(run_state *rs, const stored *st, bool git)
 
 enum { TS_RUN_MAX_SCRIPT = 4 << 20 };
 
-/* The script's commands, parsed once per workflow: a parse depends on
- * the shell and the text alone, and is never written to (in the corpus a
- * fifth of the scripts repeat one earlier in the same file: a step copied
- * into several jobs). The key is the shell's byte, then the text. */
+/* The script's commands from `memo`, or parsed into `a` and kept there. */
+static const ts_sh_list *parse_kept(const run_state *rs, struct ts_memo *memo,
+				    ts_arena *a, const char *key)
+{
+	const ts_run_ctx *ctx = rs->ctx;
+	const ts_sh_list *l = ts_memo_getn(memo, key, ctx->len + 1);
+	if (!l) {
+		l = ts_sh_parse(a, rs->lang, ctx->script, ctx->len);
+		ts_memo_putn(memo, key, ctx->len + 1, (void *)l);
+	}
+	return l;
+}
+
+/* The script's commands, parsed once per repository, or per workflow
+ * when the repository's scripts are busy: a parse depends on the shell
+ * and the text alone, and is never written to (in the corpus a fifth of
+ * the scripts repeat one earlier in the same file: a step copied into
+ * several jobs). The key is the shell's byte, then the text. */
 static const ts_sh_list *parse_script(const run_state *rs)
 {
 	const ts_run_ctx *ctx = rs->ctx;
-	if (!ctx->parsed)
+	if (!ctx->parsed && !ctx->repo)
 		return ts_sh_parse(rs->a, rs->lang, ctx->script, ctx->len);
 	char *key = ts_alloc_raw(rs->a, ctx->len + 1);
 	key[0] = (char)('a' + rs->lang);
 	memcpy(key + 1, ctx->script, ctx->len);
-	const ts_sh_list *l = ts_memo_getn(ctx->parsed, key, ctx->len + 1);
-	if (!l) {
-		l = ts_sh_parse(rs->a, rs->lang, ctx->script, ctx->len);
-		ts_memo_putn(ctx->parsed, key, ctx->len + 1, (void *)l);
+	const ts_script_cache *rc = ctx->repo;
+	if (rc && (!rc->guard || rc->guard(rc->ud, true))) {
+		const ts_sh_list *l = parse_kept(rs, rc->memo, rc->arena, key);
+		if (rc->guard)
+			rc->guard(rc->ud, false);
+		return l;
 	}
-	return l;
+	if (!ctx->parsed)
+		return ts_sh_parse(rs->a, rs->lang, ctx->script, ctx->len);
+	return parse_kept(rs, ctx->parsed, rs->a, key);
 }
 
 int ts_run_analyze(const ts_run_ctx *ctx, ts_findings *out)

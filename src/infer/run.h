@@ -19,6 +19,19 @@
 #include "../map/map.h"
 #include "expr.h"
 
+/* Scripts parsed for every workflow of a repository: a parse depends on
+ * the shell and the text alone, and in the corpus a fifth of the scripts
+ * a workflow does not repeat itself repeat one in another workflow of the
+ * same repository. `memo` and `arena` may be shared with other threads:
+ * `guard` (see ts_infer_ctx) is taken around every use, and when it is
+ * busy the script is parsed into ts_run_ctx.arena instead. */
+typedef struct ts_script_cache {
+	struct ts_memo *memo;
+	ts_arena *arena;
+	bool (*guard)(void *ud, bool hold);     /* or NULL: not shared */
+	void *ud;
+} ts_script_cache;
+
 typedef struct ts_run_ctx {
 	const ts_map *map;
 	ts_arena *arena;
@@ -32,6 +45,8 @@ typedef struct ts_run_ctx {
 	struct ts_memo *parsed;     /* or NULL: scripts parsed so far, by shell
 				   and text, in `arena`; the same script in
 				   several steps of a workflow is parsed once */
+	const ts_script_cache *repo;  /* or NULL: the same, for the whole
+					 repository */
 } ts_run_ctx;
 
 typedef enum ts_find_kind {
