@@ -49,7 +49,13 @@ same() {   # same NAME ARGS...: runs tokenscope ARGS over the inputs with -j1 an
 	# shellcheck disable=SC2086
 	"$bin" "$@" -j2 $inputs >"$tmp/$name.2" 2>"$tmp/$name.2.err"
 	echo $? >"$tmp/$name.2.rc"
-	for x in "" .err .rc; do
+	# both streams into one: -j2 records a file's output on its worker and
+	# plays it later (emit.h), which must keep stdout and stderr in order
+	# shellcheck disable=SC2086
+	"$bin" "$@" -j1 $inputs >"$tmp/$name.1.both" 2>&1
+	# shellcheck disable=SC2086
+	"$bin" "$@" -j2 $inputs >"$tmp/$name.2.both" 2>&1
+	for x in "" .err .rc .both; do
 		cmp -s "$tmp/$name.1$x" "$tmp/$name.2$x" ||
 			fail "$name: -j1 and -j2 differ ($x): $(diff "$tmp/$name.1$x" "$tmp/$name.2$x" | head -5)"
 	done
@@ -58,7 +64,9 @@ for f in json sarif markdown github text; do
 	same "check.$f" check --no-color -f "$f"
 done
 same diff diff --no-color
+same diff.color diff --color=always
 same explain explain
+same explain.summary explain --summary
 
 # fix, on two copies, with the side outputs
 cd "$tmp" || exit 1
@@ -77,9 +85,22 @@ for x in fix body msg; do   # they name the repositories: fix1/... and fix2/...
 	cmp -s "$x.1n" "$x.2n" || fail "fix: -j1 and -j2 differ in $x: $(diff "$x.1n" "$x.2n" | head -5)"
 done
 diff -r fix1 fix2 >/dev/null || fail "fix: -j1 and -j2 wrote different files"
+# and in text, whose report -j2 records on the workers
+rm -rf fix1 fix2
+cp -R in fix1
+cp -R in fix2
+# shellcheck disable=SC2086
+(cd fix1 && "$bin" fix -j1 $inputs >../fixt.1 2>&1)
+rc1=$?
+# shellcheck disable=SC2086
+(cd fix2 && "$bin" fix -j2 $inputs >../fixt.2 2>&1)
+rc2=$?
+[ $rc1 -eq $rc2 ] || fail "fix (text): exit $rc1 with -j1, $rc2 with -j2"
+cmp -s fixt.1 fixt.2 || fail "fix (text): -j1 and -j2 differ: $(diff fixt.1 fixt.2 | head -5)"
+diff -r fix1 fix2 >/dev/null || fail "fix (text): -j1 and -j2 wrote different files"
 grep -q '^ci: ' msg.1 || fail "commit message: no conventional subject"
 grep -q '^## ' body.1 || fail "pr body: no heading"
-echo "ok: -j1 and -j2 agree (check in 5 formats, diff, explain, fix)"
+echo "ok: -j1 and -j2 agree, stream by stream and interleaved (check in 5 formats, diff, explain, fix)"
 
 # ---- JSON against the schema --------------------------------------------
 grep -v '^tokenscope:' fix.1 >fix.json
