@@ -49,8 +49,9 @@ same() {   # same NAME ARGS...: runs tokenscope ARGS over the inputs with -j1 an
 	# shellcheck disable=SC2086
 	"$bin" "$@" -j2 $inputs >"$tmp/$name.2" 2>"$tmp/$name.2.err"
 	echo $? >"$tmp/$name.2.rc"
-	# both streams into one: -j2 records a file's output on its worker and
-	# plays it later (emit.h), which must keep stdout and stderr in order
+	# both streams into one: at -j2 a file is often emitted by a worker
+	# other than the one that processed it, and its stdout and stderr
+	# lines must still come in the order -j1 gives
 	# shellcheck disable=SC2086
 	"$bin" "$@" -j1 $inputs >"$tmp/$name.1.both" 2>&1
 	# shellcheck disable=SC2086
@@ -85,7 +86,7 @@ for x in fix body msg; do   # they name the repositories: fix1/... and fix2/...
 	cmp -s "$x.1n" "$x.2n" || fail "fix: -j1 and -j2 differ in $x: $(diff "$x.1n" "$x.2n" | head -5)"
 done
 diff -r fix1 fix2 >/dev/null || fail "fix: -j1 and -j2 wrote different files"
-# and in text, whose report -j2 records on the workers
+# and in text, the report most runs print
 rm -rf fix1 fix2
 cp -R in fix1
 cp -R in fix2
