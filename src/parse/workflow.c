@@ -65,7 +65,7 @@ static void ts_read_fields(const ts_node *map, const ts_field *f, size_t nf)
 		if (!k || k->kind != TS_NODE_SCALAR)
 			continue;
 		for (size_t j = 0; j < nf; j++)
-			if (k->text[0] == f[j].name[0] && ts_streq(k->text, k->len, f[j].name)) {
+			if (ts_streq(k->text, k->len, f[j].name)) {
 				f[j].out->key = map->keys[i];
 				f[j].out->value = map->vals[i];
 				break;
