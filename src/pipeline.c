@@ -279,7 +279,7 @@ static int ts_read_input(const ts_config *cfg, ts_arena *a, const ts_target *t,
 	ts_cached_file *f = ts_cache_find(cache, t->rel);
 	/* in the cache: a caller read it, or it was found callable below */
 	in->callable = ts_usable(f);
-	if (!ts_usable(f)) {
+	if (!in->callable) {
 		bool known = f != NULL;
 		f = ts_alloc(a, sizeof(*f));
 		ts_load_opts lo = {cfg->max_size, t->root};
