@@ -4,7 +4,6 @@
  * fuzz build can swap in its own allocator alone (fuzz/fuzz_arena.c). */
 #include "arena.h"
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,26 +28,30 @@ static void ts_oom(void)
  * asks malloc for fresh memory, and glibc hands back pages it returned to
  * the kernel a moment before: over the benchmark's corpus, 33,000 page
  * faults (the parse-only baseline takes 200), each zeroed by the kernel.
- * Shared by all threads: a worker fills an arena, whichever emits it frees it.
  * 1 MiB holds the blocks of the few files in flight that most runs need:
  * -j 1 over the benchmark was as fast as with 8 MiB, and its peak stayed
  * at 17 MiB from 1,034 files to 10,340 instead of filling the pool up to
  * 23 MiB as ever larger blocks came and went. Without the pool: 10%
- * slower. */
+ * slower.
+ *
+ * One pool per thread, touched by that thread alone, with no lock: the
+ * blocks a thread frees serve its own next arenas, while they may still
+ * be in its core's caches, instead of going to whichever thread asks
+ * next, whose core must then fetch each line from the other's. At -j 2
+ * over the benchmark, 2% less CPU time than one pool for all threads
+ * (medians of 10 and 16 interleaved runs). */
 enum { TS_POOL_MAX = 1 << 20 };
 
-static struct {
-	pthread_mutex_t mu;
+static _Thread_local struct {
 	ts_arena_block *head;
 	size_t bytes;
-} ts_pool = {PTHREAD_MUTEX_INITIALIZER, NULL, 0};
+} ts_pool;
 
 /* The smallest pooled block of `size` to 2 * `size` bytes, or NULL. A
  * block much larger than asked for would be held by a small file while a
  * large one mallocs another: the pool would fill with ever larger blocks. */
 static ts_arena_block *ts_pool_take(size_t size)
 {
-	pthread_mutex_lock(&ts_pool.mu);
 	ts_arena_block **best = NULL;
 	for (ts_arena_block **p = &ts_pool.head; *p; p = &(*p)->next)
 		if ((*p)->size >= size && (*p)->size / 2 <= size &&
@@ -59,31 +62,25 @@ static ts_arena_block *ts_pool_take(size_t size)
 		*best = b->next;
 		ts_pool.bytes -= b->size;
 	}
-	pthread_mutex_unlock(&ts_pool.mu);
 	return b;
 }
 
 static void ts_pool_put(ts_arena_block *b)
 {
-	pthread_mutex_lock(&ts_pool.mu);
-	bool kept = ts_pool.bytes + b->size <= TS_POOL_MAX;
-	if (kept) {
-		b->next = ts_pool.head;
-		ts_pool.head = b;
-		ts_pool.bytes += b->size;
-	}
-	pthread_mutex_unlock(&ts_pool.mu);
-	if (!kept)
+	if (ts_pool.bytes + b->size > TS_POOL_MAX) {
 		free(b);
+		return;
+	}
+	b->next = ts_pool.head;
+	ts_pool.head = b;
+	ts_pool.bytes += b->size;
 }
 
 void ts_arena_pool_free(void)
 {
-	pthread_mutex_lock(&ts_pool.mu);
 	ts_arena_block *b = ts_pool.head;
 	ts_pool.head = NULL;
 	ts_pool.bytes = 0;
-	pthread_mutex_unlock(&ts_pool.mu);
 	while (b) {
 		ts_arena_block *next = b->next;
 		free(b);

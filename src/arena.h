@@ -8,8 +8,8 @@
  * An allocation failure aborts the process with a message: a codemod has no
  * sensible way to go on without memory, and callers stay free of checks.
  *
- * An arena is used by one thread at a time; the pool of freed blocks
- * behind all of them (ts_arena_free) is shared, under a lock.
+ * An arena is used by one thread at a time. The blocks an arena frees go
+ * to a pool of the thread that frees it, for that thread's next arenas.
  */
 #ifndef TS_ARENA_H
 #define TS_ARENA_H
@@ -59,11 +59,12 @@ void *ts_grow(ts_arena *a, void *old, size_t *cap, size_t want, size_t size);
  * ahead would touch memory that may never be used. */
 void *ts_grow_raw(ts_arena *a, void *old, size_t *cap, size_t want, size_t size);
 
-/* Frees everything the arena holds. Its blocks are kept (up to 1 MiB in
- * all, for every thread) for the arenas that follow, so that a batch does
- * not ask the kernel for fresh pages file after file. */
+/* Frees everything the arena holds. Its blocks are kept (up to 1 MiB, in
+ * the calling thread's pool) for the thread's next arenas, so that a batch
+ * does not ask the kernel for fresh pages file after file. */
 void ts_arena_free(ts_arena *a);
-/* Gives the kept blocks back to malloc; for the end of the program. */
+/* Gives the calling thread's kept blocks back to malloc: for the end of a
+ * thread, and of the program. */
 void ts_arena_pool_free(void);
 
 /* A growable byte string in an arena. */

@@ -324,6 +324,14 @@ static void *ts_worker_main(void *arg)
 	return NULL;
 }
 
+/* A thread of its own: its pool of arena blocks goes with it. */
+static void *ts_worker_thread(void *arg)
+{
+	ts_worker_main(arg);
+	ts_arena_pool_free();
+	return NULL;
+}
+
 static void ts_run_one(const ts_config *cfg, ts_worker *w, const ts_target *t,
 		       ts_emitter *em)
 {
@@ -378,7 +386,7 @@ static void ts_run_parallel(const ts_config *cfg, const char *const *paths,
 	 * started leaves its share to the others. */
 	unsigned started = 0;
 	while (started + 1 < nthreads &&
-	       pthread_create(&th[started], NULL, ts_worker_main, &b) == 0)
+	       pthread_create(&th[started], NULL, ts_worker_thread, &b) == 0)
 		started++;
 	ts_worker_main(&b);
 	for (unsigned t = 0; t < started; t++)
