@@ -33,6 +33,18 @@ static inline FILE *ts_emit_err(ts_emitter *e)
 	return e->err;
 }
 
+/* report.c: the per-file steps of ts_emitter_file, which ts_record and
+ * ts_emitter_play (tape.c) split between a worker and the emitter. */
+/* A file's counts, added to *t; all but repos. */
+void ts_count_file(ts_totals *t, const ts_file_result *r);
+/* Adds a file's counts to the run's, and counts its repository. */
+void ts_count_add(ts_emitter *e, const ts_totals *d, const char *root);
+/* What a file writes to stdout and stderr in the text formats and github:
+ * made from r and e->opts alone, to e->out and through ts_emit_err. */
+void ts_file_output(ts_emitter *e, const ts_file_result *r, ts_arena *a);
+/* explain --summary in text: one summary at the end, nothing per file. */
+bool ts_summary_only(const ts_emitter *e);
+
 const char *ts_action_word(ts_job_action a);
 const char *ts_grants_text(ts_arena *a, const ts_map *map, const ts_job_needs *jn);
 const char *ts_where(ts_arena *a, const ts_reason *r);
@@ -50,6 +62,8 @@ void ts_formats_file(ts_emitter *e, const ts_file_result *r, ts_arena *a);
 void ts_formats_end(ts_emitter *e);
 /* Called before a file's output: takes the progress line off the terminal. */
 void ts_progress_clear(ts_emitter *e);
+/* Called after it: redraws the line, at PATH path_no (0: the same). */
+void ts_progress_file(ts_emitter *e, size_t path_no);
 void ts_formats_free(ts_emitter *e);
 
 #endif

@@ -226,11 +226,11 @@ void ts_progress_clear(ts_emitter *e)
 
 /* Only once a run has taken a second, so short runs never see it; then
  * redrawn after each file, below whatever that file printed. */
-static void ts_progress_draw(ts_emitter *e, const ts_file_result *r)
+void ts_progress_file(ts_emitter *e, size_t path_no)
 {
 	ts_progress *p = &ts_fmt(e)->progress;
-	if (r->path_no)
-		p->path_no = r->path_no;
+	if (path_no)
+		p->path_no = path_no;
 	if (!p->on || (!p->ever && ts_now() - p->start < 1.0))
 		return;
 	/* How far through the PATHs, not the files: files are found one PATH
@@ -253,13 +253,11 @@ void ts_formats_file(ts_emitter *e, const ts_file_result *r, ts_arena *a)
 		ts_sarif_file(f->sarif, r, a);
 	else if (f->md)
 		ts_md_file(f->md, r, a);
-	else if (e->opts.format == TS_FORMAT_GITHUB)
-		ts_github_file(e->out, e->opts.mode, r, a);
 	if (f->pr_body)
 		ts_md_file(f->pr_body, r, a);
 	if (f->commit)
 		ts_commit_file(f->commit, r, a);
-	ts_progress_draw(e, r);
+	ts_progress_file(e, r->path_no);
 }
 
 /* Side outputs are written whole at the end; a failure to write one is an

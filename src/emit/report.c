@@ -3,7 +3,7 @@
  * check, explain, and the closing summary. Machine formats (json, sarif,
  * markdown, github) live in formats.c and are called from here.
  */
-#include "emit_int.h"
+#include "formats.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -54,15 +54,9 @@ const ts_note *ts_first_note(const ts_job_needs *jn, ts_note_kind kind)
 	return NULL;
 }
 
-static void ts_count(ts_emitter *e, const ts_file_result *r)
+void ts_count_file(ts_totals *t, const ts_file_result *r)
 {
-	ts_totals *t = &e->totals;
 	t->files++;
-	if (r->root && (!e->last_root || strcmp(e->last_root, r->root))) {
-		t->repos++;
-		free(e->last_root);
-		e->last_root = strdup(r->root);
-	}
 	switch (r->status) {
 	case TS_FILE_CHANGED: t->changed++; break;
 	case TS_FILE_UNCHANGED: t->unchanged++; break;
@@ -84,6 +78,33 @@ static void ts_count(ts_emitter *e, const ts_file_result *r)
 		t->jobs_proven += jn->resolved;
 		for (size_t k = 0; k < jn->nnotes; k++)
 			t->impossible += jn->notes[k].kind == TS_NOTE_IMPOSSIBLE;
+	}
+}
+
+/* Every field is a count: one more field and this must add it too. */
+_Static_assert(sizeof(ts_totals) == 14 * sizeof(size_t), "ts_count_add adds every count");
+
+void ts_count_add(ts_emitter *e, const ts_totals *d, const char *root)
+{
+	ts_totals *t = &e->totals;
+	t->files += d->files;
+	t->changed += d->changed;
+	t->unchanged += d->unchanged;
+	t->not_workflow += d->not_workflow;
+	t->errors += d->errors;
+	t->jobs += d->jobs;
+	t->jobs_proven += d->jobs_proven;
+	t->jobs_written += d->jobs_written;
+	t->jobs_has_block += d->jobs_has_block;
+	t->jobs_inherit += d->jobs_inherit;
+	t->jobs_unresolved += d->jobs_unresolved;
+	t->jobs_unsafe += d->jobs_unsafe;
+	t->impossible += d->impossible;
+	/* files come in order, so a repository's are consecutive */
+	if (root && (!e->last_root || strcmp(e->last_root, root))) {
+		t->repos++;
+		free(e->last_root);
+		e->last_root = strdup(root);
 	}
 }
 
@@ -175,21 +196,29 @@ ts_emitter *ts_emitter_new(FILE *out, FILE *err, const ts_emit_opts *opts)
 	return e;
 }
 
-/* explain --summary in text: one summary at the end, nothing per file. */
-static bool ts_summary_only(const ts_emitter *e)
+bool ts_summary_only(const ts_emitter *e)
 {
 	return e->opts.mode == TS_MODE_EXPLAIN && e->opts.summary_only &&
 	       (e->opts.format == TS_FORMAT_DIFF || e->opts.format == TS_FORMAT_TEXT);
+}
+
+void ts_file_output(ts_emitter *e, const ts_file_result *r, ts_arena *a)
+{
+	if (e->opts.format == TS_FORMAT_DIFF || e->opts.format == TS_FORMAT_TEXT)
+		ts_text_file(e, r, a);
+	else if (e->opts.format == TS_FORMAT_GITHUB)
+		ts_github_file(e->out, e->opts.mode, r, a);
 }
 
 void ts_emitter_file(ts_emitter *e, const ts_file_result *r)
 {
 	ts_arena a = TS_ARENA_INIT;
 	ts_progress_clear(e);
-	ts_count(e, r);
-	if (e->opts.format == TS_FORMAT_DIFF || e->opts.format == TS_FORMAT_TEXT)
-		ts_text_file(e, r, &a);
-	/* the machine format, if it is one; --pr-body, --commit-message, progress */
+	ts_totals counts = {0};
+	ts_count_file(&counts, r);
+	ts_count_add(e, &counts, r->root);
+	ts_file_output(e, r, &a);
+	/* the stateful formats, --pr-body, --commit-message, progress */
 	ts_formats_file(e, r, &a);
 	if (ts_summary_only(e))
 		ts_unknowns_add(e, r);  /* only explain --summary shows them */
