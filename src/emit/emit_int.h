@@ -21,7 +21,6 @@ struct ts_emitter {
 	ts_unknown *unknowns;
 	size_t nunknowns, cap_unknowns;
 	void *fmt;              /* state of a machine format */
-	size_t nth;             /* files emitted so far */
 };
 
 /* stderr, once what is waiting on stdout has gone out: the two streams
