@@ -21,6 +21,8 @@
 #       baseline                    bench/out/corpus/repo*/.github/workflows
 #       tokenscope check -q -j 1    bench/out/corpus/repo*
 #       tokenscope check -q -j 2    bench/out/corpus/repo*
+#       two baselines at once, and two `check -q -j 1` at once, each on
+#       half the folders (what two cores give, without threads)
 #     (`check` exits 1 when files would change: expected; 2 or more fails);
 #  4. prints the medians (files/s, MB/s, peak RSS), the ratios and whether
 #     each target of issue 7 is met. Exit status 0 even when a target is
@@ -137,6 +139,8 @@ cd "$dst"
 set -- repo*
 nrepo=$#
 wfdirs=$(for d in "$@"; do printf '%s/.github/workflows\n' "$d"; done)
+half1=$(printf '%s\n' "$@" | head -n $((nrepo / 2)))
+half2=$(printf '%s\n' "$@" | tail -n +$((nrepo / 2 + 1)))
 rm -f "$res"/*.txt "$res"/*.err "$res"/*.cpu "$res"/*.share
 
 run() { # NAME COMMAND...: one measured run, appended to $res/NAME.txt
@@ -175,6 +179,13 @@ while [ $i -lt "$reps" ]; do
 	# shellcheck disable=SC2016
 	run par2 sh -c 'b=$1; shift; "$b" "$@" & "$b" "$@"; wait' sh \
 		"$bin/baseline" $wfdirs
+	# What two cores give tokenscope without threads: two -j 1 processes
+	# at once, each on half the folders (five copies of the corpus each).
+	# The worse of the two exit statuses is kept.
+	# shellcheck disable=SC2016
+	run halves sh -c 't=$1; shift; a=; while [ "$1" != -- ]; do a="$a $1"; shift; done
+		shift; "$t" check -q -j 1 $a & p=$!; "$t" check -q -j 1 "$@"; r=$?
+		wait $p; s=$?; [ $r -gt $s ] && s=$r; exit $s' sh "$ts" $half1 -- $half2
 done
 
 # Memory against the number of files: -j 1 on one copy of the corpus.
@@ -191,12 +202,12 @@ t_base=$(median "$res/base.txt" 1) m_base=$(median "$res/base.txt" 2)
 t_j1=$(median "$res/j1.txt" 1) m_j1=$(median "$res/j1.txt" 2)
 t_j2=$(median "$res/j2.txt" 1) m_j2=$(median "$res/j2.txt" 2)
 m_small=$(median "$res/small.txt" 2)
-for n in base j1 j2; do # CPU time, user + sys: what other load cannot change
+for n in base j1 j2 halves; do # CPU time, user + sys: what other load cannot change
 	awk '{printf "%.6f\n", $3 + $4}' "$res/$n.txt" >"$res/$n.cpu"
 done
 u_base=$(median "$res/base.cpu" 1) u_j1=$(median "$res/j1.cpu" 1)
-u_j2=$(median "$res/j2.cpu" 1)
-t_par2=$(median "$res/par2.txt" 1)
+u_j2=$(median "$res/j2.cpu" 1) u_hv=$(median "$res/halves.cpu" 1)
+t_par2=$(median "$res/par2.txt" 1) t_hv=$(median "$res/halves.txt" 1)
 # The CPU time -j 1 got per second of wall time: below 1, other processes
 # took the CPU from it.
 awk '{print ($3 + $4) / $1}' "$res/j1.txt" >"$res/j1.share"
@@ -208,6 +219,7 @@ spread() { # FILE: the fastest and the slowest run's wall time
 }
 sp_base=$(spread "$res/base.txt") sp_j1=$(spread "$res/j1.txt")
 sp_j2=$(spread "$res/j2.txt") sp_par2=$(spread "$res/par2.txt")
+sp_hv=$(spread "$res/halves.txt")
 
 cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo 2>/dev/null | head -1)
 awk -v files="$files" -v bytes="$bytes" -v reps="$reps" -v nrepo="$nrepo" \
@@ -216,6 +228,7 @@ awk -v files="$files" -v bytes="$bytes" -v reps="$reps" -v nrepo="$nrepo" \
     -v ub="$u_base" -v u1="$u_j1" -v u2="$u_j2" \
     -v x1="$mx_j1" -v x2="$mx_j2" -v sfiles="$sfiles" -v tp="$t_par2" \
     -v spb="$sp_base" -v sp1="$sp_j1" -v sp2="$sp_j2" -v spp="$sp_par2" \
+    -v th="$t_hv" -v uh="$u_hv" -v sph="$sp_hv" \
     -v load="$load" -v share="$share" \
     -v cpu="${cpu:-unknown}" -v ncpu="$(nproc 2>/dev/null || echo '?')" \
     -v btype="${btype:-unknown}" -v date="$(date -u +%Y-%m-%d)" '
@@ -242,12 +255,16 @@ BEGIN {
 		"(growth %+.1f MiB)\n", sfiles, ms / 1024, files, m1 / 1024, (m1 - ms) / 1024
 	printf "two cores on this machine: 2 baselines at once run %.2fx the work of one " \
 		"per second (the ceiling for -j 2)\n", 2 * tb / tp
+	printf "two tokenscope -j 1 at once, each on half the folders: %.2fx the speed of " \
+		"one, CPU time %.2fx (-j 2 without threads: -j 2 / them = %.2fx wall, " \
+		"%.2fx CPU)\n", t1 / th, uh / u1, t2 / th, u2 / uh
 	# How noisy the machine was: a wide spread means the medians moved
 	# with other load, not with tokenscope.
 	split(spb, b, " "); split(sp1, p, " "); split(sp2, q, " "); split(spp, r, " ")
+	split(sph, h, " ")
 	printf "fastest and slowest run, wall s: baseline %.3f-%.3f   -j 1 %.3f-%.3f   " \
-		"-j 2 %.3f-%.3f   2 baselines %.3f-%.3f\n", b[1], b[2], p[1], p[2], q[1], q[2],
-		r[1], r[2]
+		"-j 2 %.3f-%.3f   2 baselines %.3f-%.3f   2 halves %.3f-%.3f\n", b[1], b[2],
+		p[1], p[2], q[1], q[2], r[1], r[2], h[1], h[2]
 	if (load > 1 || share < 0.9)
 		printf "warning: load average %s at the start, -j 1 ran on %.0f%% of a CPU: " \
 			"other processes shared the CPUs; the figures (-j 2 most) are " \
