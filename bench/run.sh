@@ -161,8 +161,20 @@ run() { # NAME COMMAND...: one measured run, appended to $res/NAME.txt
 	fi
 }
 
-load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
-say "bench: $nrepo repository folders; load average $load; warming up"
+# How busy the CPUs were over one second before the runs, in per cent.
+# (The load average is no use here: it still counts, for a minute, the
+# build or the benchmark run that came just before.)
+cpu_busy() {
+	s1=$(head -1 /proc/stat 2>/dev/null) || { echo 0; return; }
+	sleep 1
+	s2=$(head -1 /proc/stat)
+	printf '%s\n%s\n' "$s1" "$s2" | awk '{ idle[NR] = $5 + $6; tot[NR] = 0
+		for (i = 2; i <= NF; i++) tot[NR] += $i }
+		END { d = tot[2] - tot[1]
+		print (d > 0 ? int(100 * (1 - (idle[2] - idle[1]) / d) + 0.5) : 0) }'
+}
+busy=$(cpu_busy)
+say "bench: $nrepo repository folders; CPUs $busy% busy; warming up"
 run warm-base "$bin/baseline" $wfdirs
 run warm-ts "$ts" check -q -j 1 "$@"
 read -r files bytes errs <"$res/warm-base.out"
@@ -229,7 +241,7 @@ awk -v files="$files" -v bytes="$bytes" -v reps="$reps" -v nrepo="$nrepo" \
     -v x1="$mx_j1" -v x2="$mx_j2" -v sfiles="$sfiles" -v tp="$t_par2" \
     -v spb="$sp_base" -v sp1="$sp_j1" -v sp2="$sp_j2" -v spp="$sp_par2" \
     -v th="$t_hv" -v uh="$u_hv" -v sph="$sp_hv" \
-    -v load="$load" -v share="$share" \
+    -v busy="$busy" -v share="$share" \
     -v cpu="${cpu:-unknown}" -v ncpu="$(nproc 2>/dev/null || echo '?')" \
     -v btype="${btype:-unknown}" -v date="$(date -u +%Y-%m-%d)" '
 function row(name, t, m, u) {
@@ -265,10 +277,10 @@ BEGIN {
 	printf "fastest and slowest run, wall s: baseline %.3f-%.3f   -j 1 %.3f-%.3f   " \
 		"-j 2 %.3f-%.3f   2 baselines %.3f-%.3f   2 halves %.3f-%.3f\n", b[1], b[2],
 		p[1], p[2], q[1], q[2], r[1], r[2], h[1], h[2]
-	if (load > 1 || share < 0.9)
-		printf "warning: load average %s at the start, -j 1 ran on %.0f%% of a CPU: " \
-			"other processes shared the CPUs; the figures (-j 2 most) are " \
-			"pessimistic\n", load, share * 100
+	if (busy > 10 || share < 0.9)
+		printf "warning: the CPUs were %d%% busy at the start, -j 1 ran on %.0f%% " \
+			"of a CPU: other processes shared the CPUs; the figures (-j 2 most) " \
+			"are pessimistic\n", busy, share * 100
 	printf "\ntargets:\n"
 	printf "  -j 1 at most 2.5x the baseline:   %5.2fx      %s\n", r1, verdict(r1 <= 2.5)
 	printf "  peak RSS under 64 MiB (worst run): %5.1f MiB   %s\n",
