@@ -42,24 +42,17 @@ static size_t ts_utf8_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
-/* Whether none of the 8 bytes at s is NUL or above 0x7F. */
-static bool ts_ascii8(const unsigned char *s)
+/* Whether none of the 8 * n bytes at s is NUL or above 0x7F, in one test
+ * for all n words: the loop below spends most of its time here. */
+static inline bool ts_ascii_words(const unsigned char *s, int n)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	uint64_t w;
-	memcpy(&w, s, sizeof(w));
-	return ((w | ((w - ones) & ~w)) & highs) == 0;
-}
-
-/* The same for 32 bytes, in one test: the loop below spends most of its
- * time here. */
-static bool ts_ascii32(const unsigned char *s)
-{
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	uint64_t w[4], bad = 0;
-	memcpy(w, s, sizeof(w));
-	for (int k = 0; k < 4; k++)
-		bad |= w[k] | ((w[k] - ones) & ~w[k]);
+	uint64_t bad = 0;
+	for (int k = 0; k < n; k++) {
+		uint64_t w;
+		memcpy(&w, s + 8 * k, sizeof(w));
+		bad |= w | ((w - ones) & ~w);
+	}
 	return (bad & highs) == 0;
 }
 
@@ -69,9 +62,9 @@ static size_t ts_first_bad(const unsigned char *s, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
-		while (len - i >= 32 && ts_ascii32(s + i))
+		while (len - i >= 32 && ts_ascii_words(s + i, 4))
 			i += 32;
-		if (len - i >= 8 && ts_ascii8(s + i)) {
+		if (len - i >= 8 && ts_ascii_words(s + i, 1)) {
 			i += 8;
 			continue;
 		}
