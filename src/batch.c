@@ -19,6 +19,14 @@ typedef struct ts_slot {
 	size_t bytes;           /* what it held when done */
 } ts_slot;
 
+/* Lets go of what a result needs: its arena and its hold on the cache. */
+static void ts_slot_release(ts_slot *s)
+{
+	ts_arena_free(&s->arena);
+	ts_cache_release(s->cache);
+	s->cache = NULL;
+}
+
 /* One PATH's files, numbered in the batch from `first`. Its targets are
  * in its own arena, freed once its last file has been emitted. */
 typedef struct ts_chunk {
@@ -299,8 +307,7 @@ static void ts_emit_ready(ts_batch *b)
 			s->tape = NULL;
 		} else {
 			ts_emitter_file(b->em, &s->r);
-			ts_arena_free(&s->arena);
-			ts_cache_release(s->cache);
+			ts_slot_release(s);
 		}
 		pthread_mutex_lock(&b->mu);
 		gone = ts_emitted(b, i);
@@ -319,9 +326,7 @@ static void ts_emit_ready(ts_batch *b)
 static void ts_record_slot(ts_recorder *rec, ts_slot *s)
 {
 	s->tape = ts_record(rec, &s->r);
-	ts_arena_free(&s->arena);
-	ts_cache_release(s->cache);
-	s->cache = NULL;
+	ts_slot_release(s);
 	s->bytes = ts_tape_size(s->tape);
 }
 
@@ -366,8 +371,7 @@ static void ts_run_one(const ts_config *cfg, ts_worker *w, const ts_target *t,
 	memset(&s, 0, sizeof(s));
 	ts_process(cfg, w, t, &s.arena, &s.r, &s.cache);
 	ts_emitter_file(em, &s.r);
-	ts_arena_free(&s.arena);
-	ts_cache_release(s.cache);
+	ts_slot_release(&s);
 }
 
 /* One PATH at a time: its files are found into an arena of their own,
