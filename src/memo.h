@@ -7,8 +7,9 @@
  * which may hold NULs (a key is its bytes and its length). Values are the
  * caller's pointers, which must live as long as the arena; putting a key
  * again replaces its value. Lookups are O(1) on average. Nothing is ever
- * removed: the whole store goes when its arena is freed. Not thread-safe;
- * each worker owns its own.
+ * removed: the whole store goes when its arena is freed. Not thread-safe:
+ * a memo is a worker's own, or used under its owner's lock (a repository
+ * cache's memos, see pipeline.c).
  */
 #ifndef TS_MEMO_H
 #define TS_MEMO_H
